@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, rmSync, mkdirSync, statSync, createWriteStream, chmodSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync, statSync, createWriteStream, chmodSync, readFileSync, utimesSync } from 'node:fs';
 import { appendFile, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -271,6 +271,25 @@ describe('readLines on generated files', () => {
       await h.truncate(0);
       await h.close();
       expect(readFileSync(file, 'utf8')).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the access time alone (O_NOATIME) even where relatime would update it', async () => {
+    const dir = tempDir();
+    try {
+      const file = join(dir, 'old.jsonl');
+      writeFileSync(file, '{}\n');
+      // An access time older than the mtime is exactly the case relatime updates on read.
+      // (utimes on our own temp file only: the reader itself never calls it.)
+      const mtime = statSync(file).mtime;
+      utimesSync(file, new Date(mtime.getTime() - 86_400_000 * 3), mtime);
+      const before = statSync(file);
+      await collect(readLines(file));
+      const after = statSync(file);
+      expect(after.atimeMs).toBe(before.atimeMs);
+      expect(after.mtimeMs).toBe(before.mtimeMs);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
