@@ -1,0 +1,397 @@
+/**
+ * The rollout reader: takes a Codex home (or any folder of rollout files) and turns every
+ * session in it, of every format generation, into the normalised `Session` model.
+ *
+ * Streaming and never fatal: a file is read line by line, each line is parsed on its own, and
+ * every line is accounted for exactly once (record, blank or damaged). Problems become
+ * diagnostics with file and line; nothing is thrown for bad input.
+ */
+import path from 'node:path';
+import { Session, SessionSummary } from './model/session.ts';
+import type { Diagnostic } from './model/session.ts';
+import { discoverRollouts, type Discovery, type RolloutFile } from './home/discover.ts';
+import { readThreadNames } from './home/thread-names.ts';
+import { readLines, readFileCapped, RolloutReadError } from './read/lines.ts';
+import { SessionBuilder, emptyCounts, type RecordCounts } from './normalise/builder.ts';
+import { readFirstJsonValue, recoverTailItems } from './normalise/first-value.ts';
+import { classifyLine, type LineRecord } from './normalise/records.ts';
+import { arr, isObj, num, obj, str } from './normalise/values.ts';
+
+export type { RecordCounts } from './normalise/builder.ts';
+
+/** A session and what its file held. */
+export interface ReadResult {
+  session: Session;
+  counts: RecordCounts;
+}
+
+/** What reading one file needs from the rest of the archive. */
+export interface ReadContext {
+  /** User-given thread names (session_index.jsonl), by thread id. */
+  threadNames?: ReadonlyMap<string, string>;
+  /** Find a rollout by the id in its file name: forks and reverts point into other files. */
+  resolveRollout?: (id: string) => RolloutFile | null;
+}
+
+/** Generation-0 documents are rewritten whole; past this size a file is surely not one. */
+const MAX_JSON_DOCUMENT_BYTES = 256 * 1024 * 1024;
+/** Fork chains deeper than this are cut (and reported): a cycle or a pathological archive. */
+const MAX_BASE_DEPTH = 8;
+
+/**
+ * Read one rollout file into a Session. Never throws for bad content; an unreadable file yields
+ * a session with only what its name says, plus an error diagnostic.
+ */
+export async function readRollout(file: RolloutFile, context: ReadContext = {}): Promise<ReadResult> {
+  const builder = new SessionBuilder({
+    file: file.relPath,
+    idFromName: file.threadId,
+    archived: file.archived,
+    mtimeMs: file.mtimeMs,
+  });
+  let generation: 0 | 1 | 2 | 3 = file.format === 'json' ? 0 : 2;
+  try {
+    if (file.format === 'json') {
+      await readJsonDocument(file, builder);
+    } else {
+      generation = await readJsonl(file, builder, context);
+    }
+  } catch (err) {
+    // Only I/O can land here (open/read failures): content problems are diagnostics already.
+    const message = err instanceof RolloutReadError ? err.message : `Could not read ${file.relPath}: ${String(err)}`;
+    builder.report(null, 'unreadable', message, 'error');
+  }
+  const threadName = (file.threadId && context.threadNames?.get(file.threadId)) || null;
+  const raw = builder.finish({ threadName, generation });
+  const named = !threadName && context.threadNames?.get(raw.id);
+  const session = Session.parse(named ? { ...raw, threadName: named, title: named } : raw);
+  return { session, counts: builder.counts };
+}
+
+async function readJsonl(file: RolloutFile, builder: SessionBuilder, context: ReadContext): Promise<0 | 1 | 2 | 3> {
+  let generation: 1 | 2 | 3 | null = null;
+  let sawHeader = false;
+  const counts = builder.counts;
+  for await (const raw of readLines(file.path, { compressed: file.compressed })) {
+    counts.lines++;
+    const record = parseLine(raw, builder, true);
+    if (!record) continue;
+    if (generation === null) {
+      if (record.shape === 'envelope') generation = 2;
+      else if (record.shape === 'bare-meta' || record.shape === 'bare-item' || record.shape === 'state') generation = 1;
+    }
+    if (!sawHeader && record.shape === 'envelope' && record.type === 'session_meta') {
+      sawHeader = true;
+      const meta = obj(record.payload);
+      const mode = str(meta.history_mode);
+      if (mode === 'paginated') generation = 3;
+      else if (mode !== null && mode !== 'legacy') {
+        builder.report(record.line, 'unsupported-history-mode', `History mode "${mode}" is not known: the session is listed with its metadata only.`, 'warning');
+      }
+      builder.add(record);
+      await ingestBase(meta, builder, context, file, 1, new Set([file.path]));
+      continue;
+    }
+    const inherited = record.shape === 'envelope' ? builder.ordinalIsInherited(record.ordinal) : null;
+    if (inherited !== null) builder.setInherited(inherited);
+    builder.add(record);
+  }
+  if (counts.lines === 0 || counts.lines === counts.blank) {
+    builder.report(null, 'empty-file', 'The file is empty: Codex created it but recorded nothing.', 'info');
+  }
+  return generation ?? 2;
+}
+
+/**
+ * Parse one physical line into a record, reporting what cannot be used. Returns null for
+ * blank and damaged lines (counted as such when `count` is set).
+ */
+function parseLine(
+  raw: { line: number; text: string; terminated: boolean; oversized: boolean; invalidUtf8: boolean; byteLength: number },
+  builder: SessionBuilder,
+  count: boolean,
+): LineRecord | null {
+  const counts = builder.counts;
+  const report = count ? builder.report.bind(builder) : () => {};
+  if (raw.oversized) {
+    if (count) counts.damaged++;
+    report(raw.line, 'oversized-line', `Line of ${raw.byteLength} bytes exceeds the reader's line limit and was skipped.`, 'error');
+    return null;
+  }
+  if (raw.text.trim() === '') {
+    if (count) counts.blank++;
+    return null;
+  }
+  if (raw.invalidUtf8) report(raw.line, 'invalid-utf8', 'The line is not valid UTF-8; bad bytes were replaced.', 'warning');
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.text);
+  } catch (err) {
+    const recovered = recoverAppendedRecord(raw.text);
+    if (recovered !== undefined) {
+      report(raw.line, 'recovered-line', 'A partial record was followed by a complete one on the same line; the complete one was kept.', 'warning');
+      value = recovered;
+    } else if (!raw.terminated) {
+      if (count) {
+        counts.damaged++;
+        builder.markCutLastLine();
+      }
+      report(raw.line, 'truncated-last-line', 'The last line was cut off mid-write (killed session or file still being written); it was skipped.', 'warning');
+      return null;
+    } else {
+      if (count) counts.damaged++;
+      report(raw.line, 'invalid-json', `Not valid JSON (${(err as Error).message}); the line was skipped.`, 'warning');
+      return null;
+    }
+  }
+  return classifyLine(value, raw.line);
+}
+
+/**
+ * Before 2026-07-10 a resumed Codex appended its next record right after a partial line
+ * (format doc §10.1): search from the right for an envelope start and keep the first suffix
+ * that parses.
+ */
+function recoverAppendedRecord(text: string): unknown {
+  let at = text.lastIndexOf('{"timestamp":"');
+  while (at > 0) {
+    try {
+      const value: unknown = JSON.parse(text.slice(at));
+      if (isObj(value) && 'payload' in value) return value;
+    } catch {
+      // keep looking further left
+    }
+    at = text.lastIndexOf('{"timestamp":"', at - 1);
+  }
+  return undefined;
+}
+
+/**
+ * Paginated forks and reverts store only their own records and point at a prefix of another
+ * rollout (`history_base`, or `forked_from_id` + `forked_from_ordinal_exclusive` as 0.169
+ * writes it). Read that prefix first, marked inherited, so the page shows the whole thread
+ * without presenting copied history as new work.
+ */
+async function ingestBase(
+  meta: Record<string, unknown>,
+  builder: SessionBuilder,
+  context: ReadContext,
+  self: RolloutFile,
+  depth: number,
+  seen: Set<string>,
+): Promise<void> {
+  const base = obj(meta.history_base);
+  const baseId = str(base.thread_id) ?? (num(meta.forked_from_ordinal_exclusive) !== null ? str(meta.forked_from_id) : null);
+  const endOrdinal = num(base.end_ordinal_exclusive) ?? num(meta.forked_from_ordinal_exclusive);
+  const endByte = num(base.end_byte_offset);
+  if (!baseId || (endOrdinal === null && endByte === null)) return;
+  const file = context.resolveRollout?.(baseId) ?? null;
+  if (!file || seen.has(file.path) || depth > MAX_BASE_DEPTH) {
+    builder.report(
+      null,
+      'fork-base-missing',
+      file
+        ? `The history this thread continues (${baseId}) forms a cycle or a chain deeper than ${MAX_BASE_DEPTH}; only this file's own records are shown.`
+        : `The history before ordinal ${endOrdinal ?? '?'} lives in rollout ${baseId}, which is not in this archive; only this file's own records are shown.`,
+      'info',
+    );
+    return;
+  }
+  seen.add(file.path);
+  builder.beginInherited(`b${depth}-`);
+  try {
+    let first = true;
+    for await (const raw of readLines(file.path, { compressed: file.compressed })) {
+      if (endByte !== null && raw.byteOffset >= endByte) break;
+      const record = parseLine(raw, builder, false);
+      if (!record) continue;
+      if (record.shape === 'envelope' && endOrdinal !== null && record.ordinal !== null && record.ordinal >= endOrdinal) break;
+      if (first && record.shape === 'envelope' && record.type === 'session_meta') {
+        first = false;
+        builder.add(record, { counted: false });
+        builder.endInherited();
+        await ingestBase(obj(record.payload), builder, context, file, depth + 1, seen);
+        builder.beginInherited(`b${depth}-`);
+        continue;
+      }
+      builder.add(record, { counted: false });
+    }
+  } catch (err) {
+    builder.report(null, 'fork-base-unreadable', `Could not read the fork base ${file.relPath}: ${(err as Error).message}`, 'warning');
+  } finally {
+    builder.endInherited();
+  }
+  void self;
+}
+
+/** Generation 0: one JSON document `{session, items}`, possibly torn (see first-value.ts). */
+async function readJsonDocument(file: RolloutFile, builder: SessionBuilder): Promise<void> {
+  const counts = builder.counts;
+  const doc = await readFileCapped(file.path, { maxBytes: MAX_JSON_DOCUMENT_BYTES, compressed: file.compressed });
+  counts.lines = 1;
+  if (doc.truncated) builder.report(1, 'oversized-document', `The document exceeds ${MAX_JSON_DOCUMENT_BYTES} bytes; only its start was read.`, 'error');
+  if (doc.invalidUtf8) builder.report(1, 'invalid-utf8', 'The file is not valid UTF-8; bad bytes were replaced.', 'warning');
+  if (doc.text.trim() === '') {
+    counts.blank = 1;
+    builder.report(null, 'empty-file', 'The file is empty: Codex created it but recorded nothing.', 'info');
+    return;
+  }
+  const first = readFirstJsonValue(doc.text);
+  if (first.value === undefined || !isObj(first.value)) {
+    counts.damaged = 1;
+    builder.report(1, 'invalid-json', `The session document could not be read (${first.error ?? 'not an object'}).`, 'error');
+    return;
+  }
+  const recovered = first.tail ? recoverTailItems(first.tail) : [];
+  if (first.tail) {
+    builder.report(
+      1,
+      'torn-tail',
+      `Torn write: ${first.tail.length} characters of a newer save follow the document (the TypeScript CLI rewrote this file without waiting for earlier writes). The first complete document was used, plus ${recovered.length} whole item(s) recovered from the tail.`,
+      'info',
+    );
+  }
+  counts.records = 1;
+  const session = obj(first.value.session);
+  builder.add({ shape: 'bare-meta', payload: { ...session, id: str(session.id) ?? file.threadId ?? '', timestamp: session.timestamp ?? null }, line: 1 }, { counted: false });
+  counts.byKind['(json file) session'] = 1;
+  const items = [...arr(first.value.items), ...recovered];
+  const seenIds = new Set<string>();
+  for (const item of items) {
+    if (!isObj(item)) continue;
+    // The TypeScript CLI deduplicated by id when saving; an id seen twice is a stale copy.
+    const id = str(item.id);
+    if (id) {
+      if (seenIds.has(id)) continue;
+      seenIds.add(id);
+    }
+    const kind = `items[] ${String(item.type)}`;
+    counts.byKind[kind] = (counts.byKind[kind] ?? 0) + 1;
+    builder.add(classifyLine(item, 1), { counted: false });
+  }
+}
+
+/** An archive opened for reading: its discovery plus a reader that knows the whole archive. */
+export interface Archive {
+  discovery: Discovery;
+  context: ReadContext;
+  read(file: RolloutFile): Promise<ReadResult>;
+}
+
+/** Discover a source folder and load its side files (thread names), ready to read sessions. */
+export async function openArchive(root: string, options: { exclude?: (relPath: string) => boolean } = {}): Promise<Archive> {
+  const discovery = await discoverRollouts(root, options);
+  const diagnostics: Diagnostic[] = discovery.diagnostics;
+  const threadNames = await readThreadNames(discovery.sessionIndexPath, diagnostics);
+  const context = contextFor(discovery.files, threadNames);
+  return { discovery, context, read: (file) => readRollout(file, context) };
+}
+
+function contextFor(files: RolloutFile[], threadNames: ReadonlyMap<string, string>): ReadContext {
+  const byId = new Map<string, RolloutFile>();
+  for (const f of files) {
+    for (const id of [f.rolloutId, f.threadId]) {
+      // Plain sessions/ files win over archived ones for the same id.
+      if (id && (!byId.has(id) || byId.get(id)!.archived)) byId.set(id, f);
+    }
+  }
+  return { threadNames, resolveRollout: (id) => byId.get(id) ?? null };
+}
+
+/** Read every session of a source folder, one at a time (bounded memory). */
+export async function* readArchive(
+  root: string,
+  options: { exclude?: (relPath: string) => boolean } = {},
+): AsyncGenerator<ReadResult> {
+  const archive = await openArchive(root, options);
+  for (const file of archive.discovery.files) yield await archive.read(file);
+}
+
+/**
+ * Re-read one session by its path relative to the source root: what a session page does at
+ * build time, so the content store never has to hold transcripts.
+ */
+export async function readRolloutAt(root: string, relPath: string, names: { threadName?: string | null } = {}): Promise<ReadResult> {
+  const archive = await archiveCache(root);
+  const file = archive.discovery.files.find((f) => f.relPath === relPath);
+  if (!file) {
+    throw new RolloutReadError(
+      'ENOENT',
+      path.join(root, relPath),
+      `The session file ${relPath} is no longer in ${root}. Rebuild the archive to drop its page.`,
+    );
+  }
+  const context: ReadContext = names.threadName
+    ? { ...archive.context, threadNames: new Map([...(archive.context.threadNames ?? []), [file.threadId ?? '', names.threadName]]) }
+    : archive.context;
+  return readRollout(file, context);
+}
+
+const archives = new Map<string, Promise<Archive>>();
+
+/** One discovery per source per process: session pages re-read files, not folders. */
+function archiveCache(root: string): Promise<Archive> {
+  let archive = archives.get(root);
+  if (!archive) {
+    archive = openArchive(root);
+    archives.set(root, archive);
+  }
+  return archive;
+}
+
+/** Forget cached discoveries (tests, and long-running dev servers when files change). */
+export function clearArchiveCache(): void {
+  archives.clear();
+}
+
+/** The small record index pages need: no transcript. */
+export function summarise(session: Session): SessionSummary {
+  let items = 0;
+  let failed = 0;
+  for (const turn of session.turns) {
+    items += turn.items.length;
+    for (const item of turn.items) {
+      if (item.kind === 'shell' && (item.status === 'failed' || (item.exitCode !== null && item.exitCode !== 0))) failed++;
+    }
+  }
+  return SessionSummary.parse({
+    id: session.id,
+    file: session.file,
+    generation: session.generation,
+    supported: session.supported,
+    archived: session.archived,
+    title: session.title,
+    threadName: session.threadName,
+    preview: session.preview,
+    startedAt: session.startedAt,
+    endedAt: session.endedAt,
+    durationMs: session.durationMs,
+    cwd: session.cwd,
+    git: session.git,
+    cliVersion: session.cliVersion,
+    source: session.source,
+    models: session.models,
+    lineage: session.lineage,
+    tokens: session.tokens,
+    incomplete: session.incomplete,
+    project: projectOf(session),
+    turnCount: session.turns.length,
+    itemCount: items,
+    failedCommands: failed,
+    diagnosticCount: session.diagnostics.length,
+  });
+}
+
+/**
+ * The project a session belongs to: its repository as `host/owner/name` (so SSH and HTTPS
+ * remotes of one repository group together), else its working directory.
+ */
+export function projectOf(session: Pick<Session, 'git' | 'cwd'>): string | null {
+  const url = session.git?.repositoryUrl;
+  if (url) {
+    const m = /^(?:[a-z+]+:\/\/)?(?:[^@/]+@)?([^/:]+)[:/](.+?)(?:\.git)?\/?$/i.exec(url.trim());
+    if (m) return `${m[1]!.toLowerCase()}/${m[2]!}`;
+    return url;
+  }
+  return session.cwd;
+}

@@ -1,0 +1,59 @@
+/**
+ * Every file written by a real Codex release (../shared/corpus) must read with no unknown record
+ * kind and no reader error, and its normalised form is pinned in a reviewed golden file per
+ * Codex version (test/reader/__golden__/), so a change in what readers see is a visible diff.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readArchive, type ReadResult } from '../../src/lib/reader.ts';
+import { CORPUS } from './helpers.ts';
+
+const versions = readdirSync(CORPUS).filter((d) => d.startsWith('codex-')).sort();
+
+/** Long strings are cut so the golden files stay reviewable; mtime-derived times are masked. */
+function golden(results: ReadResult[]): string {
+  const cut = (_key: string, value: unknown) =>
+    typeof value === 'string' && value.length > 160 ? `${value.slice(0, 160)}…(+${value.length - 160} chars)` : value;
+  const sessions = results.map(({ session, counts }) => ({
+    ...session,
+    // Generations 0 and 1 have no end time but the file's mtime, which differs per checkout.
+    ...(session.generation <= 1 ? { endedAt: '<mtime>', durationMs: '<mtime>' } : {}),
+    counts,
+  }));
+  return `${JSON.stringify(sessions, cut, 2)}\n`;
+}
+
+describe('the real Codex corpus', () => {
+  it('has a folder per Codex version', () => {
+    expect(versions.length).toBeGreaterThanOrEqual(7);
+  });
+
+  for (const version of versions) {
+    it(`reads every ${version} file with no unknown kind and no error`, async () => {
+      const results: ReadResult[] = [];
+      for await (const result of readArchive(path.join(CORPUS, version))) results.push(result);
+      expect(results.length).toBeGreaterThan(0);
+      for (const { session, counts } of results) {
+        expect(counts.unknownKinds, session.file).toEqual({});
+        expect(session.diagnostics.filter((d) => d.severity === 'error'), session.file).toEqual([]);
+        // Every physical line accounted for exactly once.
+        expect(counts.blank + counts.records + counts.damaged, session.file).toBe(counts.lines);
+        expect(session.turns.length, session.file).toBeGreaterThan(0);
+        expect(session.title, session.file).not.toMatch(/^Session /);
+      }
+      await expect(golden(results)).toMatchFileSnapshot(`__golden__/${version}.json`);
+    });
+  }
+
+  it('reports the torn TypeScript-CLI files as torn, with their final answers recovered', async () => {
+    const results: ReadResult[] = [];
+    for await (const r of readArchive(path.join(CORPUS, 'codex-0.1.2505172129'))) results.push(r);
+    const torn = results.filter((r) => r.session.diagnostics.some((d) => d.code === 'torn-tail'));
+    expect(torn).toHaveLength(3);
+    for (const { session } of torn) {
+      const last = session.turns.at(-1)?.items.at(-1);
+      expect(last?.kind, session.file).toBe('assistant_message');
+    }
+  });
+});

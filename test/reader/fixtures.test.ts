@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { readFixture } from './helpers.ts';
+
+const items = (r: Awaited<ReturnType<typeof readFixture>>) => r.session.turns.flatMap((t) => t.items);
+
+describe('reader on awkward rollouts (fixtures/rollouts)', () => {
+  it('shows a legacy fork’s copied prefix as inherited, not as new work', async () => {
+    const { session } = await readFixture('legacy-fork.jsonl');
+    expect(session.turns.map((t) => t.inherited)).toEqual([true, false]);
+    expect(session.lineage.forkedFrom).toBe('0199b000-0000-7000-8000-0000000000a1');
+    expect(session.lineage.inheritedTurns).toBe(1);
+    // The title is the fork's own first prompt, and its tokens exclude the copied history.
+    expect(session.title).toBe('now make it stream');
+    expect(session.tokens?.total).toBe(230);
+    expect(session.id).toBe('0199b000-0000-7000-8000-00000000f0c1');
+  });
+
+  it('keeps every unknown record kind, raw, and counts it', async () => {
+    const { session, counts } = await readFixture('unknown-kinds.jsonl');
+    const unknown = items({ session, counts }).filter((i) => i.kind === 'unknown');
+    expect(unknown.map((i) => (i.kind === 'unknown' ? i.recordKind : ''))).toEqual([
+      'hologram_state',
+      'event_msg/telepathy_end',
+      'response_item/quantum_call',
+      'event_msg/item_completed (Teleport)',
+      '(unrecognised json)',
+    ]);
+    expect(unknown[0]?.kind === 'unknown' && unknown[0].raw).toContain('"depth": 3');
+    expect(counts.unknownKinds).toEqual({
+      hologram_state: 1,
+      'event_msg/telepathy_end': 1,
+      'response_item/quantum_call': 1,
+      'event_msg/item_completed (Teleport)': 1,
+      '(unrecognised json)': 1,
+    });
+    expect(session.diagnostics.filter((d) => d.code === 'unknown-record').map((d) => d.line)).toEqual([3, 4, 5, 6, 7]);
+  });
+
+  it('fails closed on a history mode it does not know', async () => {
+    const { session } = await readFixture('unsupported-history-mode.jsonl');
+    expect(session.supported).toBe(false);
+    expect(session.historyMode).toBe('columnar');
+    expect(session.turns).toEqual([]);
+    expect(session.notice).toMatch(/History format "columnar" is not supported/);
+    expect(session.cwd).toBe('/srv/y');
+    expect(session.diagnostics.map((d) => d.code)).toContain('unsupported-history-mode');
+  });
+
+  it('marks rolled-back turns and a failed turn', async () => {
+    const { session } = await readFixture('rollback.jsonl');
+    expect(session.turns.map((t) => [t.id, t.status, t.rolledBack])).toEqual([
+      ['t1', 'completed', false],
+      ['t2', 'completed', true],
+      ['t3', 'failed', true],
+    ]);
+    const kinds = items({ session, counts: {} as never }).map((i) => i.kind);
+    expect(kinds).toContain('error');
+    expect(kinds.at(-1)).toBe('rollback');
+  });
+
+  it('recovers a complete record appended after a partial one on the same line', async () => {
+    const { session, counts } = await readFixture('recovered-line.jsonl');
+    const texts = items({ session, counts }).filter((i) => i.kind === 'user_message').map((i) => (i.kind === 'user_message' ? i.text : ''));
+    expect(texts).toEqual(['start', 'resumed after the crash']);
+    expect(session.diagnostics.map((d) => [d.code, d.line])).toContainEqual(['recovered-line', 3]);
+    expect(counts).toMatchObject({ lines: 3, records: 3, damaged: 0 });
+  });
+
+  it('falls back to the file name when the header is missing', async () => {
+    const { session } = await readFixture('no-session-meta.jsonl');
+    expect(session.id).toBe('no-session-meta.jsonl');
+    expect(session.diagnostics.map((d) => d.code)).toContain('no-session-meta');
+    expect(session.title).toBe('a file whose header line is gone');
+  });
+
+  it('treats __proto__ keys as data', async () => {
+    const { session } = await readFixture('proto-keys.jsonl');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(session.title).toBe('prototype keys must stay data');
+    expect(items({ session, counts: {} as never }).map((i) => i.kind)).toEqual(['user_message', 'unknown']);
+  });
+
+  it('splits IDE context from the request and shows a user !command as a shell step', async () => {
+    const { session } = await readFixture('ide-context.jsonl');
+    expect(session.title).toBe('rename the helper to parseLine');
+    const all = items({ session, counts: {} as never });
+    expect(all.map((i) => (i.kind === 'context' ? `context:${i.label}` : i.kind))).toEqual([
+      'context:environment',
+      'context:IDE context',
+      'user_message',
+      'shell',
+    ]);
+    const shell = all.at(-1);
+    expect(shell).toMatchObject({ kind: 'shell', byUser: true, command: 'git status --short', exitCode: 0, output: ' M src/app.ts\n' });
+  });
+
+  it('applies metadata updates appended under the same id', async () => {
+    const { session } = await readFixture('metadata-update.jsonl');
+    expect(session.git).toEqual({ commit: 'bbbbbbb', branch: 'feature/x', repositoryUrl: 'git@github.com:acme/app.git' });
+    expect(session.turns).toHaveLength(1);
+  });
+});
