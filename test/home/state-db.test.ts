@@ -54,6 +54,18 @@ describe('readStateDb', () => {
     expect(readdirSync(join(CORPUS_DB, '..')).sort()).toEqual(listing);
   });
 
+  it('tolerates the older 0.130.0 schema, which has no name column (the rename is in title)', () => {
+    const sub = mkdtempSync(join(dir, 'v130-'));
+    const db = join(sub, 'state_5.sqlite');
+    copyFileSync('/work/shared/corpus/codex-0.130.0/state_5.sqlite', db);
+    const diagnostics: Diagnostic[] = [];
+    const state = readStateDb(db, diagnostics)!;
+    expect(diagnostics).toEqual([]);
+    expect(state.threads.size).toBe(16);
+    expect(state.threads.get('01a2003c-2ecb-77a1-8bc0-078ae6f44a90')).toMatchObject({ name: null, title: 'Fixture chat (renamed)', archived: false });
+    expect(readdirSync(sub)).toEqual(['state_5.sqlite']);
+  });
+
   it('creates no -wal or -shm next to a WAL-mode database (opened as immutable)', () => {
     const sub = mkdtempSync(join(dir, 'wal-'));
     const p = join(sub, 'state_5.sqlite');
