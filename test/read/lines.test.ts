@@ -213,6 +213,40 @@ describe('readLines on generated files', () => {
     }
   });
 
+  it('yields the lines of a truncated .zst that were complete, then throws ZSTD_CORRUPT', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'cut.jsonl.zst');
+    try {
+      const text = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ i, pad: 'q'.repeat(i % 97) })).join('\n') + '\n';
+      const packed = zstdCompressSync(Buffer.from(text));
+      writeFileSync(file, packed.subarray(0, packed.length >> 1));
+      const seen: RawLine[] = [];
+      const err = await (async () => {
+        for await (const l of readLines(file, { compressed: true })) seen.push(l);
+      })().catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'RolloutReadError', code: 'ZSTD_CORRUPT' });
+      expect(seen.length).toBeGreaterThan(0);
+      for (const l of seen.filter((x) => x.terminated)) expect(JSON.parse(l.text).i).toBe(l.line - 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops cleanly when the caller abandons a .zst stream early', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'big.jsonl.zst');
+    try {
+      writeFileSync(file, zstdCompressSync(Buffer.from('{"a":1}\n'.repeat(500_000))));
+      let n = 0;
+      for await (const _ of readLines(file, { compressed: true })) if (++n === 3) break;
+      expect(n).toBe(3);
+      // The handle is closed: the file can be removed and the folder deleted without EBUSY.
+      rmSync(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('throws RolloutReadError ENOENT for a missing file', async () => {
     const missing = join(tmpdir(), 'codex-archive-does-not-exist.jsonl');
     const err = await collect(readLines(missing)).catch((e: unknown) => e);
