@@ -122,6 +122,10 @@ export class SessionWriter {
     this.seq = o.seq ?? 1;
     this.callSeq = o.callSeq ?? 1;
     this.contextWindow = 258400;
+    /** Older legacy files (before 2026-02-10) have no task_started/task_complete events. */
+    this.taskEvents = o.taskEvents ?? true;
+    /** patch_apply_end is persisted only since 2026-04-30. */
+    this.patchEvents = o.patchEvents ?? true;
   }
 
   /** Advance the clock by `ms` (plus a little jitter) and return the new time. */
@@ -173,6 +177,7 @@ export class SessionWriter {
   taskStarted(turnId) {
     this.turnId = turnId;
     this.turnStartMs = this.ms;
+    if (!this.taskEvents) return null;
     const p = { type: 'task_started' };
     if (this.generation === 3) {
       p.turn_attribution = { turn_id: turnId, turn_trigger: 'exec', parent_turn_id: null, initiating_agent_path: null, root_turn_id: turnId };
@@ -271,16 +276,27 @@ export class SessionWriter {
   }
 
   /** A shell command run through unified exec (`exec_command`), with its output. */
-  exec(cmd, cwd, output, exitCode = 0, wallMs = 120) {
+  exec(cmd, cwd, output, exitCode = 0, wallMs = 120, itemExtra = {}) {
     const callId = this.newCallId();
     this.tick(200);
     this.responseItem({ type: 'function_call', name: 'exec_command', arguments: JSON.stringify({ cmd, workdir: cwd, yield_time_ms: 10000 }), call_id: callId });
     this.tick(wallMs);
     if (this.generation === 3) {
-      this.itemCompleted({ type: 'CommandExecution', id: callId, command: ['/bin/bash', '-lc', cmd], cwd: `file://${cwd}`, parsed_cmd: [{ type: 'unknown', cmd }], source: 'unified_exec_startup', status: exitCode === 0 ? 'completed' : 'failed', aggregated_output: output, exit_code: exitCode, duration: { secs: Math.floor(wallMs / 1000), nanos: (wallMs % 1000) * 1e6 } });
+      this.itemCompleted({ type: 'CommandExecution', id: callId, command: ['/bin/bash', '-lc', cmd], cwd: `file://${cwd}`, parsed_cmd: [{ type: 'unknown', cmd }], source: 'unified_exec_startup', status: exitCode === 0 ? 'completed' : 'failed', aggregated_output: output, exit_code: exitCode, duration: { secs: Math.floor(wallMs / 1000), nanos: (wallMs % 1000) * 1e6 }, ...itemExtra });
     }
     const head = `Chunk ID: ${this.rng.hex(6)}\nWall time: ${(wallMs / 1000).toFixed(4)} seconds\nProcess exited with code ${exitCode}\nOriginal token count: ${Math.ceil(output.length / 4)}\nOutput:\n`;
     this.responseItem({ type: 'function_call_output', call_id: callId, output: head + output });
+    return callId;
+  }
+
+  /** A command through the older `shell_command` tool (Codex 0.5x-0.9x), output as plain text. */
+  shellCommand(command, output, exitCode = 0, wallMs = 300) {
+    const callId = this.newCallId();
+    this.tick(200);
+    this.responseItem({ type: 'function_call', name: 'shell_command', arguments: JSON.stringify({ command, timeout_ms: 120000 }), call_id: callId });
+    this.tick(wallMs);
+    const lines = output.split('\n').length - (output.endsWith('\n') ? 1 : 0);
+    this.responseItem({ type: 'function_call_output', call_id: callId, output: `Exit code: ${exitCode}\nWall time: ${Math.round(wallMs / 1000)} seconds\n${lines > 200 ? `Total output lines: ${lines}\n` : ''}Output:\n${output}` });
     return callId;
   }
 
@@ -315,7 +331,7 @@ export class SessionWriter {
       this.itemCompleted({ type: 'FileChange', id: callId, changes, status: 'completed', stdout, stderr: '' });
       this.responseItem({ type: 'custom_tool_call_output', call_id: callId, output: `Exit code: 0\nWall time: 0 seconds\nOutput:\n${stdout}` });
     } else {
-      this.push('event_msg', { type: 'patch_apply_end', call_id: callId, turn_id: this.turnId, stdout, stderr: '', success: true, changes, status: 'completed' });
+      if (this.patchEvents) this.push('event_msg', { type: 'patch_apply_end', call_id: callId, turn_id: this.turnId, stdout, stderr: '', success: true, changes, status: 'completed' });
       this.responseItem({ type: 'custom_tool_call_output', call_id: callId, output: JSON.stringify({ output: stdout, metadata: { exit_code: 0, duration_seconds: 0.0 } }) });
     }
     return callId;
@@ -331,6 +347,7 @@ export class SessionWriter {
 
   taskComplete(extra = {}) {
     this.tick(50);
+    if (!this.taskEvents) return;
     const p = { type: 'task_complete' };
     if (this.generation === 3) p.root_turn_id = this.turnId;
     p.turn_id = this.turnId;
