@@ -10,7 +10,8 @@ import path from 'node:path';
 import { Session, SessionSummary } from './model/session.ts';
 import type { Diagnostic } from './model/session.ts';
 import { discoverRollouts, type Discovery, type RolloutFile } from './home/discover.ts';
-import { readThreadNames } from './home/thread-names.ts';
+import { readSavedSessionNames, readThreadNames } from './home/thread-names.ts';
+import { readStateDb, type StateDb } from './home/state-db.ts';
 import { readLines, readFileCapped, RolloutReadError } from './read/lines.ts';
 import { SessionBuilder, emptyCounts, type RecordCounts } from './normalise/builder.ts';
 import { readFirstJsonValue, recoverTailItems } from './normalise/first-value.ts';
@@ -274,17 +275,77 @@ async function readJsonDocument(file: RolloutFile, builder: SessionBuilder): Pro
 /** An archive opened for reading: its discovery plus a reader that knows the whole archive. */
 export interface Archive {
   discovery: Discovery;
+  /** The files that are a session's current rollout: one per thread (see `currentFiles`). */
+  files: RolloutFile[];
   context: ReadContext;
+  /** Problems with the archive as a whole (side files, superseded files), beside discovery's. */
+  diagnostics: Diagnostic[];
   read(file: RolloutFile): Promise<ReadResult>;
 }
 
 /** Discover a source folder and load its side files (thread names), ready to read sessions. */
 export async function openArchive(root: string, options: { exclude?: (relPath: string) => boolean } = {}): Promise<Archive> {
   const discovery = await discoverRollouts(root, options);
-  const diagnostics: Diagnostic[] = discovery.diagnostics;
+  const diagnostics: Diagnostic[] = [];
   const threadNames = await readThreadNames(discovery.sessionIndexPath, diagnostics);
+  // Names from the other sources only where session_index.jsonl has none (format doc §8.2, §1.4b).
+  const state = readStateDb(discovery.stateDbPath, diagnostics);
+  for (const [id, row] of state?.threads ?? []) {
+    if (row.name?.trim() && !threadNames.has(id)) threadNames.set(id, row.name.trim());
+  }
+  for (const [id, name] of await readSavedSessionNames(discovery.savedSessionsPath, diagnostics)) {
+    if (!threadNames.has(id)) threadNames.set(id, name);
+  }
   const context = contextFor(discovery.files, threadNames);
-  return { discovery, context, read: (file) => readRollout(file, context) };
+  const files = currentFiles(discovery.files, state, diagnostics);
+  return { discovery, files, context, diagnostics, read: (file) => readRollout(file, context) };
+}
+
+/**
+ * One file per thread (format doc §7.7, §10.3): a reverted paginated thread leaves older
+ * immutable files behind; the current one is the one SQLite names, else the newest name. A
+ * thread in both sessions/ and archived_sessions/ (an interrupted move) keeps the newer copy.
+ * The others stay readable as fork bases and are reported, never silently dropped.
+ */
+export function currentFiles(files: RolloutFile[], state: StateDb | null, diagnostics: Diagnostic[]): RolloutFile[] {
+  const byThread = new Map<string, RolloutFile[]>();
+  const out: RolloutFile[] = [];
+  for (const f of files) {
+    if (!f.threadId) {
+      out.push(f);
+      continue;
+    }
+    byThread.set(f.threadId, [...(byThread.get(f.threadId) ?? []), f]);
+  }
+  for (const [threadId, group] of byThread) {
+    if (group.length === 1) {
+      out.push(group[0]!);
+      continue;
+    }
+    const named = state?.threads.get(threadId)?.rolloutPath;
+    const chosen =
+      (named && group.find((f) => path.basename(f.path) === path.basename(named))) ??
+      [...group].sort((a, b) => basenameOrder(b, a) || b.mtimeMs - a.mtimeMs)[0]!;
+    out.push(chosen);
+    for (const f of group) {
+      if (f === chosen) continue;
+      diagnostics.push({
+        file: f.relPath,
+        line: null,
+        code: 'superseded-file',
+        message: `Another file of thread ${threadId} is current (${chosen.relPath}); this one is an older revision or copy and gets no page of its own.`,
+        severity: 'info',
+      });
+    }
+  }
+  return out.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+}
+
+/** File names start with their creation time, so the later name is the newer revision. */
+function basenameOrder(a: RolloutFile, b: RolloutFile): number {
+  const x = path.basename(a.path);
+  const y = path.basename(b.path);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function contextFor(files: RolloutFile[], threadNames: ReadonlyMap<string, string>): ReadContext {
@@ -304,7 +365,7 @@ export async function* readArchive(
   options: { exclude?: (relPath: string) => boolean } = {},
 ): AsyncGenerator<ReadResult> {
   const archive = await openArchive(root, options);
-  for (const file of archive.discovery.files) yield await archive.read(file);
+  for (const file of archive.files) yield await archive.read(file);
 }
 
 /**
@@ -313,7 +374,7 @@ export async function* readArchive(
  */
 export async function readRolloutAt(root: string, relPath: string, names: { threadName?: string | null } = {}): Promise<ReadResult> {
   const archive = await archiveCache(root);
-  const file = archive.discovery.files.find((f) => f.relPath === relPath);
+  const file = archive.files.find((f) => f.relPath === relPath) ?? archive.discovery.files.find((f) => f.relPath === relPath);
   if (!file) {
     throw new RolloutReadError(
       'ENOENT',
