@@ -168,7 +168,9 @@ describe('discoverRollouts on a synthetic Codex home', () => {
   it('leaves out what exclude() matches, folders included', async () => {
     const d = await discoverRollouts(home, { exclude: (rel) => rel === 'archived_sessions' || rel.endsWith('.json') });
     expect(d.files.some((f) => f.archived || f.format === 'json')).toBe(false);
-    expect(d.diagnostics.find((x) => x.code === 'excluded')?.message).toMatch(/^Left out 1 entry matched by the exclude option/);
+    expect(d.diagnostics.find((x) => x.code === 'excluded')?.message).toBe(
+      `Left out 2 entries matched by the exclude option: sessions/rollout-2025-04-18-${R.replace('9999', '0003')}.json, archived_sessions.`,
+    );
     const d2 = await discoverRollouts(home, { exclude: (rel) => rel.startsWith('sessions/2026') });
     expect(d2.files.map((f) => f.relPath).filter((r) => r.startsWith('sessions/2026'))).toEqual([]);
   });

@@ -373,7 +373,9 @@ export async function discoverRollouts(root: string, options: DiscoverOptions = 
       } catch {
         // Absent: a home may have only one of the two folders.
       }
-      if (isDir && !walk.exclude(folder)) await walkDir(walk, dir, archived);
+      if (!isDir) continue;
+      if (walk.exclude(folder)) walk.excluded.push(folder);
+      else await walkDir(walk, dir, archived);
     }
   } else {
     await walkDir(walk, abs, false);
