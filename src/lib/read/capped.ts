@@ -4,7 +4,6 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { byteChunks } from './open.ts';
-import { RolloutReadError, toReadError } from './errors.ts';
 
 /** The text of a document read by `readFileCapped`. */
 export interface CappedText {
@@ -35,20 +34,17 @@ export async function readFileCapped(path: string, options: ReadFileCappedOption
   const parts: Buffer[] = [];
   let kept = 0;
   let truncated = false;
-  try {
-    for await (const chunk of byteChunks(path, options.compressed ?? false)) {
-      const room = maxBytes - kept;
-      if (chunk.length > room) {
-        // Keep a few bytes beyond the cap so the cut can step back to a character boundary.
-        parts.push(Buffer.from(chunk.subarray(0, Math.min(chunk.length, room + 4))));
-        truncated = true;
-        break; // leaving the loop closes the file
-      }
-      parts.push(Buffer.from(chunk));
-      kept += chunk.length;
+  // byteChunks throws RolloutReadError for open/read/zstd failures; leaving the loop closes the file.
+  for await (const chunk of byteChunks(path, options.compressed ?? false)) {
+    const room = maxBytes - kept;
+    if (chunk.length > room) {
+      // Keep a few bytes beyond the cap so the cut can step back to a character boundary.
+      parts.push(Buffer.from(chunk.subarray(0, Math.min(chunk.length, room + 4))));
+      truncated = true;
+      break;
     }
-  } catch (err) {
-    throw err instanceof RolloutReadError ? err : toReadError(err, path);
+    parts.push(Buffer.from(chunk));
+    kept += chunk.length;
   }
   let bytes = Buffer.concat(parts);
   if (truncated) {

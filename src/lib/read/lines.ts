@@ -6,7 +6,6 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { byteChunks } from './open.ts';
-import { RolloutReadError, toReadError } from './errors.ts';
 
 export { RolloutReadError } from './errors.ts';
 
@@ -116,10 +115,9 @@ export async function* readLinesFromStream(
       pending.kept += bytes.length;
       return;
     }
-    // Crossing the limit: keep only the first OVERSIZED_PREFIX_BYTES and drop the rest now,
-    // so memory never grows past maxLineBytes plus one chunk.
-    // Gather only the first keepRaw bytes (never concatenating all kept parts, which would
-    // double the peak), then let the parts go.
+    // Crossing the limit: keep only a prefix and drop the rest now, so memory never grows
+    // past maxLineBytes plus one chunk. Copy just the prefix bytes (concatenating all kept
+    // parts first would double the peak), then let the parts go.
     const prefix = Buffer.allocUnsafe(keepRaw);
     let filled = 0;
     for (const part of [...pending.parts, bytes]) {
@@ -181,11 +179,9 @@ export async function* readLinesFromStream(
  * already yielded before such a failure stay valid.
  */
 export async function* readLines(path: string, options: ReadLinesOptions = {}): AsyncGenerator<RawLine> {
-  try {
-    yield* readLinesFromStream(byteChunks(path, options.compressed ?? false), options);
-  } catch (err) {
-    throw err instanceof RolloutReadError ? err : toReadError(err, path);
-  }
+  // byteChunks already turns open/read/zstd failures into RolloutReadError; anything else
+  // would be a bug here and is better seen as itself.
+  yield* readLinesFromStream(byteChunks(path, options.compressed ?? false), options);
 }
 
 export { readFileCapped } from './capped.ts';
