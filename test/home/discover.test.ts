@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { zstdCompressSync } from 'node:zlib';
 import { discoverRollouts, RolloutFile, SourceNotFoundError } from '../../src/lib/home/discover.ts';
@@ -196,6 +197,25 @@ describe('discoverRollouts on a synthetic Codex home', () => {
       expect(d.diagnostics).toContainEqual(expect.objectContaining({ file: 'sessions/private', code: 'unreadable', severity: 'warning' }));
     } finally {
       chmodSync(join(locked, 'sessions', 'private'), 0o755);
+    }
+  });
+
+  it('reports a folder it cannot list (here: a path beyond PATH_MAX, which fails even for root)', async () => {
+    const deep = join(base, 'deep');
+    mkdirSync(join(deep, 'sessions'), { recursive: true });
+    writeFileSync(join(deep, 'sessions', `rollout-2026-11-21T10-00-00-${T}.jsonl`), '{}\n');
+    // The shell's cd walks relative paths, so it can build a tree no absolute path can reach.
+    const name = 'd'.repeat(250);
+    execFileSync('bash', ['-c', `cd "$1" && for i in $(seq 18); do mkdir "$2" && cd "$2"; done`, '_', join(deep, 'sessions'), name]);
+    try {
+      const d = await discoverRollouts(deep);
+      expect(d.files.map((f) => f.relPath)).toEqual([`sessions/rollout-2026-11-21T10-00-00-${T}.jsonl`]);
+      const unreadable = d.diagnostics.filter((x) => x.code === 'unreadable');
+      expect(unreadable).toHaveLength(1);
+      expect(unreadable[0]).toMatchObject({ line: null, severity: 'warning' });
+      expect(unreadable[0]!.message).toMatch(/^Cannot list sessions\/d+\/.* \(ENAMETOOLONG\): the rollouts in it are left out\./);
+    } finally {
+      execFileSync('rm', ['-rf', deep]);
     }
   });
 
