@@ -66,23 +66,25 @@ export function parseShellOutput(text: string): ShellOutcome {
 const HEADER_LINE = /^(Chunk ID|Wall time|Exit code|Process exited with code|Process running with session ID|Original token count|Total output lines)\b/;
 
 function parseHeaderedOutput(text: string): ShellOutcome {
-  const lines = text.split('\n');
   let exitCode: number | null = null;
   let durationMs: number | null = null;
-  let i = 0;
-  for (; i < lines.length && i < 8; i++) {
-    const line = lines[i] ?? '';
-    if (line === 'Output:') {
-      return { output: lines.slice(i + 1).join('\n'), exitCode, durationMs };
-    }
+  // Walk only the header lines: outputs can be megabytes, and splitting them all is wasted work.
+  let start = 0;
+  for (let n = 0; n < 8 && start <= text.length; n++) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(start, end);
+    if (line === 'Output:') return { output: nl < 0 ? '' : text.slice(nl + 1), exitCode, durationMs };
     if (!HEADER_LINE.test(line)) break;
     const exit = /^(?:Exit code:|Process exited with code)\s*(-?\d+)/.exec(line);
     if (exit) exitCode = Number(exit[1]);
     const wall = /^Wall time:\s*([\d.]+)\s*seconds?/.exec(line);
     if (wall) durationMs = Math.round(Number(wall[1]) * 1000);
+    if (nl < 0) return { output: '', exitCode, durationMs };
+    start = nl + 1;
   }
   // No `Output:` line: a header followed by free text (e.g. "Wall time: 2.2 seconds\naborted by user").
-  return { output: lines.slice(i).join('\n'), exitCode, durationMs };
+  return { output: text.slice(start), exitCode, durationMs };
 }
 
 /** Text of an MCP result object `{content: [...], structuredContent?, isError?}`. */

@@ -51,9 +51,13 @@ export function unixToIso(value: unknown, unit: 's' | 'ms'): string | null {
 }
 
 /** An ISO timestamp string that Date understands, else null. */
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 export function isoTime(value: unknown): string | null {
   const s = str(value);
   if (!s) return null;
+  // Codex writes this exact form on every line; re-formatting it would only cost time.
+  if (CANONICAL_ISO.test(s)) return s;
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
