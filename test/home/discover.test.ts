@@ -7,6 +7,7 @@ import { zstdCompressSync } from 'node:zlib';
 import { discoverRollouts, RolloutFile, SourceNotFoundError } from '../../src/lib/home/discover.ts';
 import { classifySource, resolveCodexHome } from '../../src/lib/home/codex-home.ts';
 import { parseRolloutName } from '../../src/lib/home/rollout-name.ts';
+import { permissionsIgnored, runAsNobody } from '../read/as-other-user.ts';
 
 const CORPUS = '/work/shared/corpus';
 const T = '01a2003c-0628-7a33-ada7-f49f99d78293';
@@ -187,14 +188,37 @@ describe('discoverRollouts on a synthetic Codex home', () => {
     );
   });
 
-  it('reports an unreadable folder instead of throwing', async (ctx) => {
+  it('reports an unreadable folder and file instead of throwing', async () => {
     const locked = join(base, 'locked');
+    const day = join(locked, 'sessions', '2026', '11', '21');
     mkdirSync(join(locked, 'sessions', 'private'), { recursive: true });
+    mkdirSync(day, { recursive: true });
+    writeFileSync(join(day, `rollout-2026-11-21T10-00-00-${T}.jsonl`), '{}\n');
+    writeFileSync(join(day, `rollout-2026-11-21T11-00-00-${R}.jsonl`), '{}\n');
     chmodSync(join(locked, 'sessions', 'private'), 0o000);
+    chmodSync(join(day, `rollout-2026-11-21T11-00-00-${R}.jsonl`), 0o000);
+    for (let p = locked; p.startsWith(base); p = join(p, '..')) chmodSync(p, 0o755);
     try {
-      if (process.getuid?.() === 0) ctx.skip('running as root: mode 000 does not stop root from listing a folder');
-      const d = await discoverRollouts(locked);
-      expect(d.diagnostics).toContainEqual(expect.objectContaining({ file: 'sessions/private', code: 'unreadable', severity: 'warning' }));
+      let d: { files: { relPath: string }[]; diagnostics: { file: string; code: string; severity: string; message: string }[] };
+      if (permissionsIgnored()) {
+        // Root ignores mode 000; run discovery as an unprivileged user instead.
+        const mod = new URL('../../src/lib/home/discover.ts', import.meta.url).pathname;
+        d = runAsNobody(
+          `import { discoverRollouts } from ${JSON.stringify(mod)};
+           console.log(JSON.stringify(await discoverRollouts(${JSON.stringify(locked)})));`,
+        ) as typeof d;
+      } else {
+        d = await discoverRollouts(locked);
+      }
+      expect(d.files.map((f) => f.relPath)).toEqual([`sessions/2026/11/21/rollout-2026-11-21T10-00-00-${T}.jsonl`]);
+      const unreadable = d.diagnostics.filter((x) => x.code === 'unreadable');
+      expect(unreadable.map((x) => [x.file, x.severity])).toEqual([
+        [`sessions/2026/11/21/rollout-2026-11-21T11-00-00-${R}.jsonl`, 'warning'],
+        ['sessions/private', 'warning'],
+      ]);
+      expect(unreadable[1]!.message).toBe(
+        'Cannot list sessions/private (EACCES): the rollouts in it are left out. Give the user running the archive read access to the folder, or exclude it.',
+      );
     } finally {
       chmodSync(join(locked, 'sessions', 'private'), 0o755);
     }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zstdCompressSync } from 'node:zlib';
 import { readLines, readLinesFromStream, RolloutReadError, type RawLine } from '../../src/lib/read/lines.ts';
+import { permissionsIgnored, runAsNobody } from './as-other-user.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/bad');
 
@@ -268,17 +269,28 @@ describe('readLines on generated files', () => {
     }
   });
 
-  it('throws RolloutReadError EACCES for a file without read permission', async (ctx) => {
+  it('throws RolloutReadError EACCES for a file without read permission', async () => {
     const dir = tempDir();
     try {
+      // The folder stays traversable so that only the file's own mode can cause the error.
+      chmodSync(dir, 0o755);
       const file = join(dir, 'locked.jsonl');
       writeFileSync(file, '{}\n');
       chmodSync(file, 0o000);
-      // root (CAP_DAC_OVERRIDE) reads mode-000 files anyway, so the permission check is moot
-      // there; the EACCES message itself is still checked below through a constructed error.
-      if (process.getuid?.() === 0) ctx.skip('running as root: chmod 000 does not block reads');
-      const err = await collect(readLines(file)).catch((e: unknown) => e);
+      let err: unknown;
+      if (permissionsIgnored()) {
+        // Root reads mode-000 files anyway; ask an unprivileged child process instead.
+        const lines = new URL('../../src/lib/read/lines.ts', import.meta.url).pathname;
+        err = runAsNobody(
+          `import { readLines } from ${JSON.stringify(lines)};
+           try { for await (const l of readLines(${JSON.stringify(file)})); console.log('null'); }
+           catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, path: e.path, message: e.message })); }`,
+        );
+      } else {
+        err = await collect(readLines(file)).catch((e: unknown) => e);
+      }
       expect(err).toMatchObject({ name: 'RolloutReadError', code: 'EACCES', path: file });
+      expect((err as Error).message).toMatch(/^Cannot read .*locked\.jsonl: permission denied\. Give the user running the archive read access/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
