@@ -1043,7 +1043,14 @@ export class SessionBuilder {
         this.addItem({ ...this.base(line, when), kind: 'context', label: 'hook prompt', role: 'user', text: fragments.join('\n') });
         return true;
       }
-      case 'SubAgentActivity':
+      case 'SubAgentActivity': {
+        // v2: the `started` activity carries the spawn call's id; it names the new agent.
+        const spawned = id ? this.calls.get(id) : undefined;
+        const agent = { threadId: str(item.agent_thread_id), nickname: null, role: null, path: str(item.agent_path), status: str(item.kind) };
+        if (spawned?.kind === 'subagent') {
+          mergeAgents(spawned, [agent]);
+          return true;
+        }
         this.addItem({
           ...this.base(line, when),
           kind: 'notice',
@@ -1051,6 +1058,7 @@ export class SessionBuilder {
           text: str(item.agent_path) ?? str(item.agent_thread_id) ?? '',
         });
         return true;
+      }
       case 'EnteredReviewMode':
         this.addItem({ ...this.base(line, when), kind: 'notice', label: 'review started', text: reviewTarget(item) });
         return true;
