@@ -322,10 +322,9 @@ export function currentFiles(files: RolloutFile[], state: StateDb | null, diagno
       out.push(group[0]!);
       continue;
     }
-    const named = state?.threads.get(threadId)?.rolloutPath;
-    const chosen =
-      (named && group.find((f) => path.basename(f.path) === path.basename(named))) ??
-      [...group].sort((a, b) => basenameOrder(b, a) || b.mtimeMs - a.mtimeMs)[0]!;
+    const named = state?.threads.get(threadId)?.rolloutPath ?? null;
+    const byState = named ? group.find((f) => path.basename(f.path) === path.basename(named)) : undefined;
+    const chosen = byState ?? [...group].sort((a, b) => basenameOrder(b, a) || b.mtimeMs - a.mtimeMs)[0]!;
     out.push(chosen);
     for (const f of group) {
       if (f === chosen) continue;
