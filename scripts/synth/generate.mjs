@@ -124,17 +124,21 @@ export function buildSession(seed, index) {
 }
 
 /**
- * Generate a synthetic home.
- * @param {{out: string, sessions: number, seed?: string|number, onProgress?: (done:number, bytes:number)=>void}} o
- * @returns {Promise<{files: number, bytes: number, records: number, ms: number}>}
+ * Generate a synthetic home. Stops after `sessions` sessions or, when `maxBytes` is given, as
+ * soon as the rollouts written reach that many bytes (whichever comes first).
+ * @param {{out: string, sessions?: number, maxBytes?: number, seed?: string|number, onProgress?: (done:number, bytes:number)=>void}} o
+ * @returns {Promise<{files: number, bytes: number, records: number, ms: number, largest: number}>}
  */
 export async function generateHome(o) {
   const seed = String(o.seed ?? 1);
   const t0 = performance.now();
   const made = new Set();
   const names = [];
-  let bytes = 0, records = 0;
-  for (let i = 0; i < o.sessions; i++) {
+  const limit = o.sessions ?? Infinity;
+  const maxBytes = o.maxBytes ?? Infinity;
+  if (!Number.isFinite(limit) && !Number.isFinite(maxBytes)) throw new Error('generateHome needs `sessions` or `maxBytes`.');
+  let bytes = 0, records = 0, largest = 0, files = 0;
+  for (let i = 0; i < limit && bytes < maxBytes; i++) {
     const s = buildSession(seed, i);
     const abs = path.join(o.out, s.relPath);
     const dir = path.dirname(abs);
@@ -146,6 +150,8 @@ export async function generateHome(o) {
     fs.writeFileSync(abs, buf);
     bytes += buf.length;
     records += s.records;
+    files++;
+    if (buf.length > largest) largest = buf.length;
     if (s.plan.named) names.push({ id: s.plan.id, thread_name: `Synthetic thread ${i}: ${s.plan.project.name}`, updated_at: iso(s.plan.ms + 3_600_000) });
     if (o.onProgress && (i + 1) % 500 === 0) o.onProgress(i + 1, bytes);
     // Let other work (progress printing, RSS sampling) run now and then.
@@ -153,7 +159,37 @@ export async function generateHome(o) {
   }
   fs.mkdirSync(o.out, { recursive: true });
   fs.writeFileSync(path.join(o.out, 'session_index.jsonl'), names.map((n) => JSON.stringify(n) + '\n').join(''));
-  return { files: o.sessions, bytes, records, ms: performance.now() - t0 };
+  return { files, bytes, records, ms: performance.now() - t0, largest };
+}
+
+/**
+ * Write one very large legacy session (many turns, each with a ~5 MB command output) of at
+ * least `targetBytes`, appending turn by turn so memory stays at one turn. For "does memory grow
+ * with the largest file" benchmarks. Returns its id, path relative to `dir`, and size.
+ */
+export function writeHugeSession(dir, seed, targetBytes) {
+  const rng = makeRng(`${seed}:huge`);
+  const ms = Date.UTC(2026, 9, 1, 12);
+  const project = PROJECTS[0];
+  const id = uuidv7(ms, rng);
+  const relPath = rolloutRelPath(ms, id);
+  const file = path.join(dir, relPath);
+  const ctx = C.sessionContext(rng, project);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let w = new SessionWriter({ generation: 2, id, ms, rng });
+  w.sessionMeta({ id, timestamp: iso(ms), cwd: project.cwd, originator: 'codex_exec', cli_version: '0.130.0', source: 'exec', model_provider: 'openai', base_instructions: { text: C.BASE_INSTRUCTIONS }, git: project.git });
+  let written = 0;
+  let first = true;
+  fs.writeFileSync(file, '');
+  while (written < targetBytes) {
+    writeTurn(w, rng, project, ctx, { first, bigOutput: true, steps: 2 });
+    first = false;
+    const out = w.text();
+    fs.appendFileSync(file, out);
+    written += Buffer.byteLength(out);
+    w = new SessionWriter({ generation: 2, id, ms: w.ms + 60_000, rng, total: w.total });
+  }
+  return { id, relPath, bytes: written };
 }
 
 /** Last `n` bytes of a file as text. */
