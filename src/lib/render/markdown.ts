@@ -6,8 +6,7 @@
  * `data:` ones a placeholder), every text run escaped with control characters made visible.
  * Second line: sanitize-html with an allowlist of exactly what the first line emits.
  */
-import MarkdownIt from 'markdown-it';
-import type Token from 'markdown-it/lib/token.mjs';
+import MarkdownItFactory, { type MarkdownIt, type Token } from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { visibleControls } from './escape.ts';
 import { highlight } from './highlight.ts';
@@ -44,7 +43,7 @@ function rewriteInline(children: Token[], state: { Token: typeof Token }): Token
   let droppingLink = false;
   for (const token of children) {
     if (token.type === 'link_open') {
-      const href = token.attrGet('href') ?? '';
+      const href = String(token.attrGet('href') ?? '');
       if (!SAFE_LINK_RE.test(href.trim())) {
         droppingLink = true;
         continue;
@@ -55,7 +54,7 @@ function rewriteInline(children: Token[], state: { Token: typeof Token }): Token
       if (droppingLink) droppingLink = false;
       else out.push(token);
     } else if (token.type === 'image') {
-      const src = (token.attrGet('src') ?? '').trim();
+      const src = String(token.attrGet('src') ?? '').trim();
       const alt = token.children?.map((c) => c.content).join('') ?? token.content;
       if (REMOTE_RE.test(src)) {
         const open = new state.Token('link_open', 'a', 1);
@@ -72,7 +71,7 @@ function rewriteInline(children: Token[], state: { Token: typeof Token }): Token
 }
 
 function createRenderer(options: Required<MarkdownOptions>): MarkdownIt {
-  const md = new MarkdownIt({
+  const md = new MarkdownItFactory({
     html: false,
     linkify: true,
     typographer: false,
@@ -90,8 +89,8 @@ function createRenderer(options: Required<MarkdownOptions>): MarkdownIt {
         token.tag = `h${Math.min(6, level + options.headingOffset)}`;
       } else if (token.type === 'th_open' || token.type === 'td_open') {
         // markdown-it aligns cells with a style attribute; the CSP forbids those, so use a class.
-        const style = token.attrGet('style');
-        const align = style?.match(/text-align:(left|right|center)/)?.[1];
+        const style = String(token.attrGet('style') ?? '');
+        const align = style.match(/text-align:(left|right|center)/)?.[1];
         token.attrs = align ? [['class', `align-${align}`]] : null;
       }
     }
