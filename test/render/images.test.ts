@@ -8,7 +8,7 @@ describe('imageView', () => {
     expect(imageView({ url: DATA, path: '/tmp/a.png', label: '[Image #1]' }, () => 'assets/abc.png')).toEqual({
       kind: 'inline',
       src: 'assets/abc.png',
-      alt: '[Image #1]',
+      alt: 'Attached image',
       captionHtml: '[Image #1] · /tmp/a.png',
     });
   });

@@ -41,8 +41,8 @@ export function imageView(image: ImageRef, imageSrc: ImageSrc | undefined): Imag
   }
   const src = url ? (imageSrc?.(image) ?? null) : null;
   if (src && isSafeImageSrc(src)) {
-    const alt = image.label ?? image.path ?? 'Image from the session';
-    return { kind: 'inline', src, alt, captionHtml: caption(image, 'Image') };
+    // The caption names the file; an alt repeating it would be read twice.
+    return { kind: 'inline', src, alt: 'Attached image', captionHtml: caption(image, 'Image') };
   }
   return { kind: 'missing', captionHtml: `${caption(image, 'Image')} (not included)` };
 }
