@@ -1,0 +1,116 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { initHighlighter } from '../../src/lib/render/highlight.ts';
+import { headerView, turnGroups, turnView } from '../../src/lib/render/session-view.ts';
+import { frameView, itemAnchor, unknownView, jsonOrTextHtml, outputView, patchView, planView, shellStatus, shellView } from '../../src/lib/render/view-model.ts';
+import { ITEMS, SESSION } from '../components/sample-session.ts';
+
+beforeAll(() => initHighlighter());
+
+describe('frames', () => {
+  test('anchors are plain tokens whatever the item id holds', () => {
+    expect(itemAnchor('msg_01')).toBe('item-msg_01');
+    expect(itemAnchor('a b"<c>')).toBe('item-a-b--c-');
+  });
+
+  test('labels are escaped, times are UTC clock times', () => {
+    expect(frameView(ITEMS.error, 'a <b>').labelHtml).toBe('a &lt;b&gt;');
+    const frame = unknownView(ITEMS.unknown).frame;
+    expect(frame.labelHtml).toBe('Unknown record event_msg/shiny_new_thing');
+    expect(frame.clock).toBe('05:06:07');
+    expect(frame.kindClass).toBe('kind-unknown');
+  });
+});
+
+describe('shellStatus', () => {
+  const shell = ITEMS.shell;
+  test.each([
+    [{ exitCode: 0, status: 'completed' }, 'Succeeded, exit code 0', false],
+    [{ exitCode: 2, status: 'completed' }, 'Failed, exit code 2', true],
+    [{ exitCode: null, status: 'failed' }, 'Failed', true],
+    [{ exitCode: null, status: 'declined' }, 'Declined', true],
+    [{ exitCode: null, status: 'in_progress' }, 'Did not finish', false],
+    [{ exitCode: null, status: null }, 'Exit code not recorded', false],
+  ])('%o → %s', (patch, text, failed) => {
+    const status = shellStatus({ ...shell, ...patch });
+    expect(status.text).toBe(text);
+    expect(status.failed).toBe(failed);
+  });
+
+  test('commands typed by the user say so', () => {
+    expect(shellView({ ...shell, byUser: true }, {}).frame.label).toBe('Command run by the user');
+  });
+});
+
+describe('outputView', () => {
+  test('empty output renders nothing', () => {
+    expect(outputView(null)).toBeNull();
+    expect(outputView('  \n')).toBeNull();
+  });
+
+  test('plain format does not interpret ANSI', () => {
+    expect(outputView('\u001b[31mx', { format: 'plain' })!.headHtml).toContain('⟨U+001B⟩');
+    expect(outputView('\u001b[31mx')!.headHtml).toBe('<span class="ansi-fg-red">x</span>');
+  });
+
+  test('the full-text link appears only when something is folded or cut', () => {
+    expect(outputView('short', { fullHref: 'x.txt' })!.fullHref).toBeNull();
+  });
+});
+
+describe('jsonOrTextHtml', () => {
+  test('JSON is highlighted as JSON, anything else as plain text', () => {
+    expect(jsonOrTextHtml('{"a": 1}')).toMatch(/^<pre class="code lang-json">/);
+    expect(jsonOrTextHtml('{not json')).toBe('<pre class="code lang-plain"><code>{not json</code></pre>');
+  });
+});
+
+describe('patchView', () => {
+  test('labels each file operation in words', () => {
+    const view = patchView(ITEMS.patch);
+    expect(view.files.map((f) => f.opText)).toEqual(['Modified', 'Added', 'Moved']);
+    expect(view.files[0]!.statsText).toBe('+1 −1');
+    expect(view.outcome).toEqual({ text: 'Applied', state: 'ok' });
+  });
+
+  test('a patch with no parsed files shows the raw patch', () => {
+    const view = patchView({ ...ITEMS.patch, files: [], patch: '*** Begin Patch\n*** End Patch' });
+    expect(view.rawHtml).toMatch(/^<pre class="code lang-diff">/);
+  });
+});
+
+describe('planView', () => {
+  test('statuses are words; unknown statuses pass through', () => {
+    const view = planView({ ...ITEMS.plan, steps: [...ITEMS.plan.steps, { step: 's', status: 'blocked' }] });
+    expect(view.steps.map((s) => s.statusText)).toEqual(['Done', 'In progress', 'To do', 'blocked']);
+    expect(view.steps[3]!.stateClass).toBe('step-other');
+  });
+});
+
+describe('session views', () => {
+  test('header facts, lineage and repository link', () => {
+    const view = headerView(SESSION, { hrefForSession: (id) => `../${id}/index.html`, project: 'acme/widgets' });
+    expect(view.titleHtml).toBe('Fix the build &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(view.facts.find((f) => f.term === 'Repository')!.href).toBe('https://github.com/acme/widgets');
+    expect(view.facts.find((f) => f.term === 'Project')!.html).toBe('acme/widgets');
+    expect(view.lineage[0]).toMatchObject({ term: 'Forked from', href: '../019a0000-0000-7000-8000-0000000000aa/index.html' });
+    expect(view.resumeCommand).toBe('codex resume 019a0000-0000-7000-8000-000000000001');
+  });
+
+  test('a repository URL that is not https or git@ is not linked', () => {
+    const view = headerView({ ...SESSION, git: { commit: null, branch: null, repositoryUrl: 'javascript:alert(1)' } });
+    expect(view.facts.find((f) => f.term === 'Repository')!.href).toBeNull();
+  });
+
+  test('turns group inherited runs together', () => {
+    const groups = turnGroups(SESSION);
+    expect(groups.map((g) => [g.inherited, g.turns.length])).toEqual([[true, 1], [false, 2]]);
+  });
+
+  test('turn headings carry status and meta in words', () => {
+    const view = turnView(SESSION.turns[1]!);
+    expect(view.heading).toBe('Turn 2');
+    expect(view.status).toEqual({ text: 'Failed', state: 'failed' });
+    expect(view.metaHtml).toEqual(['gpt-5-codex (high)', '2 min', '1,300 tokens']);
+    expect(turnView({ ...SESSION.turns[1]!, status: 'unknown' }).status).toBeNull();
+  });
+});
