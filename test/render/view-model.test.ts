@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { initHighlighter } from '../../src/lib/render/highlight.ts';
 import { headerView, turnGroups, turnView } from '../../src/lib/render/session-view.ts';
-import { frameView, itemAnchor, unknownView, jsonOrTextHtml, outputView, patchView, planView, shellStatus, shellView } from '../../src/lib/render/view-model.ts';
+import { contextView, frameView, itemAnchor, unknownView, jsonOrTextHtml, outputView, patchView, planView, shellStatus, shellView } from '../../src/lib/render/view-model.ts';
 import { ITEMS, SESSION } from '../components/sample-session.ts';
 
 beforeAll(() => initHighlighter());
@@ -18,6 +18,15 @@ describe('frames', () => {
     expect(frame.labelHtml).toBe('Unknown record event_msg/shiny_new_thing');
     expect(frame.clock).toBe('05:06:07');
     expect(frame.kindClass).toBe('kind-unknown');
+  });
+});
+
+describe('contextView', () => {
+  test('long context is cut to the output budget, and says so', () => {
+    const view = contextView({ ...ITEMS.context, text: 'x'.repeat(150) }, { collapse: { headLines: 1, tailLines: 1, maxChars: 100 } });
+    expect(view.textHtml).toHaveLength(100);
+    expect(view.omittedText).toBe('50 characters not included');
+    expect(contextView(ITEMS.context).omittedText).toBeNull();
   });
 });
 

@@ -27,8 +27,12 @@ export interface CollapsedOutput {
   omittedChars: number;
 }
 
-/** Defaults that keep a typical page small: 20 + 20 lines visible, 60,000 characters at most. */
-export const DEFAULT_COLLAPSE: CollapseOptions = { headLines: 20, tailLines: 20, maxChars: 60_000 };
+/**
+ * Defaults: 20 + 20 lines visible, 30,000 characters per output at most. Tool output is most of a
+ * page's weight (a 400-line test run folded whole cost ~25 KB per command); pages that store the
+ * full text link it through `largeOutputHref`.
+ */
+export const DEFAULT_COLLAPSE: CollapseOptions = { headLines: 20, tailLines: 20, maxChars: 30_000 };
 
 /** Fold only when it hides at least this many lines: folding two lines helps nobody. */
 const MIN_HIDDEN_LINES = 4;

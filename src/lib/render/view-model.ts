@@ -187,13 +187,19 @@ export function reasoningView(item: ItemOf<'reasoning'>) {
   };
 }
 
-/** Injected context: labelled, folded, kept out of search. */
-export function contextView(item: ItemOf<'context'>) {
+/**
+ * Injected context: labelled, folded, kept out of search. The same instructions repeat in every
+ * session, so long ones are cut to the output budget rather than carried whole into each page.
+ */
+export function contextView(item: ItemOf<'context'>, ctx: RenderContext = {}) {
+  const limit = (ctx.collapse ?? DEFAULT_COLLAPSE).maxChars;
+  const cut = item.text.length > limit;
   return {
     frame: frameView(item, `Context: ${item.label}`),
     roleText: item.role,
     sizeText: plural(item.text.length, 'character'),
-    textHtml: safeText(item.text),
+    textHtml: safeText(cut ? item.text.slice(0, limit) : item.text),
+    omittedText: cut ? `${plural(item.text.length - limit, 'character')} not included` : null,
   };
 }
 
