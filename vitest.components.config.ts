@@ -2,11 +2,13 @@
 import { getViteConfig } from 'astro/config';
 
 // Component tests import `.astro` files, which only Astro's Vite plugins can compile; the shared
-// `vitest.config.ts` has none. This config runs just the render and component tests with them.
+// `vitest.config.ts` has none. This config runs just those tests, and can be listed as a project
+// of the shared config (`test.projects: ['./vitest.components.config.ts', …]`).
 export default getViteConfig(
   {
     test: {
-      include: ['test/render/**/*.test.ts', 'test/components/**/*.test.ts'],
+      name: 'components',
+      include: ['test/components/**/*.test.ts'],
       testTimeout: 30_000,
     },
   },
