@@ -1,0 +1,58 @@
+/**
+ * Makes Astro's own asset links relative. Astro writes `/<base>/_astro/x.css` into every page;
+ * absolute links break when the site is opened from `file://` or moved under another base path,
+ * so after the build each page's `/_astro/` links are rewritten to `../../_astro/` (as deep as the
+ * page is), and `/_astro/` references inside the CSS files to `../_astro/`.
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Escapes a string for use inside a RegExp. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Pattern for Astro's absolute asset prefix under `base` (`/`, `/repo`, `/repo/`). */
+export function assetPrefixPattern(base: string): RegExp {
+  const trimmed = base.replace(/\/+$/, '');
+  return new RegExp(`(["'(])${escape(trimmed)}/_astro/`, 'g');
+}
+
+/** Rewrites one HTML page; `depth` is how many folders below the site root it lives. */
+export function relativiseHtml(html: string, base: string, depth: number): string {
+  return html.replace(assetPrefixPattern(base), (_m, quote: string) => `${quote}${'../'.repeat(depth)}_astro/`);
+}
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    // No symlinks: readdir's own recursion would follow them out of the folder (field notes).
+    if (entry.isDirectory()) yield* walk(full);
+    else if (entry.isFile()) yield full;
+  }
+}
+
+/** Rewrites every HTML page and `_astro/*.css` under `outDir`. Returns how many files changed. */
+export async function relativiseSite(outDir: string, base: string): Promise<number> {
+  let changed = 0;
+  const pattern = assetPrefixPattern(base);
+  for await (const file of walk(outDir)) {
+    const rel = path.relative(outDir, file).split(path.sep);
+    if (file.endsWith('.html')) {
+      const html = await readFile(file, 'utf8');
+      const next = relativiseHtml(html, base, rel.length - 1);
+      if (next !== html) {
+        await writeFile(file, next);
+        changed++;
+      }
+    } else if (rel[0] === '_astro' && file.endsWith('.css')) {
+      const css = await readFile(file, 'utf8');
+      const next = css.replace(pattern, (_m, quote: string) => `${quote}${'../'.repeat(rel.length - 1)}_astro/`);
+      if (next !== css) {
+        await writeFile(file, next);
+        changed++;
+      }
+    }
+  }
+  return changed;
+}

@@ -1,0 +1,139 @@
+/**
+ * Everything one session page needs, prepared in TypeScript so the page only renders: the
+ * session re-read from its own file (never from the store) and redacted, the link and asset
+ * callbacks the transcript calls, the search metadata, and the offline search entry.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ImageRef, Item, Session } from '../../lib/model/session.ts';
+import { readRolloutAt } from '../../lib/reader.ts';
+import { DEFAULT_COLLAPSE } from '../../lib/render/output.ts';
+import { sessionDigest } from '../offline-index.ts';
+import { asRedact, pageRedactor } from '../redaction.ts';
+import { getState } from '../state.ts';
+import { dayKey } from '../utils/dates.ts';
+import { href, paths } from '../utils/urls.ts';
+import type { Summary } from './archive.ts';
+import { archiveIndex } from './collection.ts';
+
+/** Raster types we turn into files; anything else (e.g. SVG) is not published. */
+const IMAGE_TYPES: Record<string, string> = { png: 'png', jpeg: 'jpg', jpg: 'jpg', gif: 'gif', webp: 'webp', avif: 'avif' };
+const DATA_URL = /^data:image\/([a-z]+);base64,([A-Za-z0-9+/=\s]+)$/i;
+
+/**
+ * Outputs longer than what the page keeps in view (the transcript's collapse budget) are also
+ * written whole to a `.txt` file the page links, so no text is lost and no page grows past ~2 MB.
+ */
+export const LARGE_OUTPUT_CHARS = DEFAULT_COLLAPSE.maxChars;
+
+/** Pagefind filters of a session: one component writes them (SearchMeta.astro). */
+export type SearchFilters = Record<string, string[]>;
+
+/** Writes `bytes` under `<outDir>/<rel>` unless already there (content-addressed: same name, same bytes). */
+function writeOnce(outDir: string, rel: string, bytes: Buffer | string): boolean {
+  const file = path.join(outDir, rel);
+  if (existsSync(file)) return false;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+  return true;
+}
+
+/** Site-relative path of a content-addressed asset: `_assets/<folder>/<sha256>.<ext>`. */
+export function assetPath(folder: string, bytes: Buffer | string, ext: string): string {
+  return `_assets/${folder}/${createHash('sha256').update(bytes).digest('hex')}.${ext}`;
+}
+
+/** The output text an item carries, for the kinds whose output the transcript folds. */
+function outputOf(item: Item): string | null {
+  switch (item.kind) {
+    case 'shell':
+    case 'subagent':
+    case 'tool_call':
+      return item.output;
+    case 'mcp':
+      return item.result;
+    default:
+      return null;
+  }
+}
+
+/** Search filter values for a session (must match the options the search page offers). */
+export function searchFilters(summary: Summary, timeZone: string): SearchFilters {
+  const key = dayKey(summary.startedAt, timeZone);
+  return {
+    project: [summary.project ?? 'none'],
+    model: summary.models.length ? [...new Set(summary.models.map((m) => m.model))] : ['unknown'],
+    year: key ? [key.year] : ['undated'],
+    month: key ? [`${key.year}-${key.month}`] : ['undated'],
+    source: [summary.source ?? 'unknown'],
+    archived: [summary.archived ? 'yes' : 'no'],
+    'has-failed-command': [summary.failedCommands > 0 ? 'yes' : 'no'],
+  };
+}
+
+/** The prepared page. */
+export interface SessionPage {
+  session: Session;
+  summary: Summary;
+  /** This page's site path (`s/<slug>/`). */
+  here: string;
+  hrefForSession: (id: string) => string | null;
+  imageSrc: (image: ImageRef) => string | null;
+  largeOutputHref: (item: Item) => string | null;
+  filters: SearchFilters;
+}
+
+let knownIds: Promise<Set<string>> | null = null;
+
+/** Reads, reports, redacts and prepares one session page. */
+export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
+  const state = getState();
+  const here = paths.session(summary.id);
+  if (!summary.sourceRoot) throw new Error(`Session ${summary.id} has no source folder in the store; rebuild with --force.`);
+  const result = await readRolloutAt(summary.sourceRoot, summary.file, { threadName: summary.threadName });
+  state.report.addSession(result.session, result.counts);
+  const session = asRedact(await pageRedactor())(result.session);
+
+  knownIds ??= archiveIndex().then((index) => new Set(index.sessions.map((s) => s.id)));
+  const known = await knownIds;
+  const outDir = state.outDir;
+
+  const imageSrc = (image: ImageRef): string | null => {
+    const match = image.url ? DATA_URL.exec(image.url) : null;
+    const ext = match ? IMAGE_TYPES[match[1]!.toLowerCase()] : undefined;
+    if (!match || !ext || !outDir) return null;
+    const bytes = Buffer.from(match[2]!.replace(/\s+/g, ''), 'base64');
+    const rel = assetPath('img', bytes, ext);
+    if (writeOnce(outDir, rel, bytes)) state.report.assets.images++;
+    return href(here, rel);
+  };
+
+  const largeOutputHref = (item: Item): string | null => {
+    const text = outputOf(item);
+    if (text === null || text.length <= LARGE_OUTPUT_CHARS || !outDir) return null;
+    const rel = assetPath('out', text, 'txt');
+    if (writeOnce(outDir, rel, text)) state.report.assets.largeOutputs++;
+    return href(here, rel);
+  };
+
+  const filters = searchFilters(summary, state.options.timeZone);
+  state.offline.set(session.id, {
+    path: here,
+    title: session.title,
+    date: session.startedAt ?? '',
+    project: summary.project ?? '',
+    filters,
+    text: sessionDigest(session),
+  });
+
+  return {
+    session,
+    summary,
+    here,
+    hrefForSession: (id) => (known.has(id) ? href(here, paths.session(id)) : null),
+    imageSrc,
+    largeOutputHref,
+    filters,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * What the integration shares with the loader and the pages during one build. Astro loads the
+ * config, runs content loaders and renders pages in one Node process but through separate module
+ * graphs, so module-level variables are NOT shared; a single well-known `globalThis` slot is.
+ * The integration creates it in `astro:config:setup`; everything else reads it with `getState()`.
+ */
+import type { ResolvedOptions } from './options.ts';
+import { BuildReport } from './report.ts';
+
+/** One session's entry in the offline search file (see offline-index.ts). */
+export interface OfflineEntry {
+  /** Site-relative page path, e.g. `s/<slug>/`. */
+  path: string;
+  title: string;
+  /** ISO start time or ''. */
+  date: string;
+  project: string;
+  /** Filter values, as on the Pagefind side. */
+  filters: Record<string, string[]>;
+  /** Distinct normalised words, space-separated, capped (OFFLINE_TEXT_CAP). */
+  text: string;
+}
+
+/** The shared state of one build. */
+export interface BuildState {
+  options: ResolvedOptions;
+  /** Project root, absolute. */
+  root: string;
+  /** Output folder, absolute; known from `astro:config:done`. */
+  outDir: string | null;
+  /** Astro's `base` (only used to undo it: every link we write is relative). */
+  base: string;
+  command: string;
+  report: BuildReport;
+  /** Offline search entries by session id, filled as session pages render. */
+  offline: Map<string, OfflineEntry>;
+  /** Lazily created redactor for page rendering (one per build). */
+  redactor: Promise<unknown> | null;
+  /** When the build started (performance.now()), for phase timings. */
+  startedAt: number;
+}
+
+const KEY = Symbol.for('codex-archive.build-state');
+
+/** Creates (or replaces) the state for a new build. */
+export function initState(init: Pick<BuildState, 'options' | 'root' | 'command'>): BuildState {
+  const state: BuildState = {
+    ...init,
+    outDir: null,
+    base: '/',
+    report: new BuildReport(),
+    offline: new Map(),
+    redactor: null,
+    startedAt: performance.now(),
+  };
+  state.report.sources = init.options.sources.map((s) => ({ path: s.path, origin: s.origin }));
+  state.report.demo = init.options.demo;
+  state.report.redacted = init.options.redact;
+  (globalThis as Record<symbol, unknown>)[KEY] = state;
+  return state;
+}
+
+/** The current build's state; a clear error when the integration is missing from the config. */
+export function getState(): BuildState {
+  const state = (globalThis as Record<symbol, unknown>)[KEY] as BuildState | undefined;
+  if (!state) {
+    throw new Error(
+      'codex-archive: the codexArchive() integration is not configured. Add `integrations: [codexArchive()]` to astro.config.mjs.',
+    );
+  }
+  return state;
+}

@@ -1,0 +1,71 @@
+/**
+ * Date keys in an explicit time zone: a session started at 23:30 UTC on 14 May belongs to 15 May
+ * in Paris. Keys are zero-padded strings (`2026`, `05`, `15`) so they sort and route as they are.
+ */
+
+/** Calendar day of an instant in a zone. */
+export interface DayKey {
+  year: string;
+  month: string;
+  day: string;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    // en-CA gives ISO-like numeric parts; `hourCycle` is irrelevant here (dates only).
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The day an ISO instant falls on in `timeZone`, or null when the instant is missing or invalid. */
+export function dayKey(iso: string | null | undefined, timeZone: string): DayKey | null {
+  if (!iso) return null;
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return null;
+  const parts = formatterFor(timeZone).formatToParts(new Date(time));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const year = get('year').padStart(4, '0');
+  const month = get('month');
+  const day = get('day');
+  if (!/^\d{4}$/.test(year) || !/^\d{2}$/.test(month) || !/^\d{2}$/.test(day)) return null;
+  return { year, month, day };
+}
+
+/** Readable date and time in the zone, e.g. `14 May 2026, 09:05` (no seconds, 24-hour). */
+export function formatDateTime(iso: string | null | undefined, timeZone: string): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return 'unknown date';
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** `05` → `May`. */
+export function monthName(month: string): string {
+  return MONTHS[Number(month) - 1] ?? month;
+}
+
+/** Groups items by a key, keeping first-seen key order; used for year/month/day buckets. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string | null): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === null) continue;
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}

@@ -1,0 +1,273 @@
+// @ts-check
+/**
+ * Search for the dialog and the search page. Two back ends behind one interface:
+ * - over http(s): Pagefind's JS API (`pagefind/pagefind.js`, loaded on first use);
+ * - from file:// (where Chromium blocks Pagefind's module import and fetches): the offline
+ *   index `_assets/search-index.js`, a classic script assigning `codexArchiveSearchIndex`,
+ *   searched here by word prefix. It holds each session's distinct words, capped (see
+ *   src/integration/offline-index.ts), so very long sessions may miss rare late words offline.
+ * Results are built with DOM calls only (no HTML strings from the index reach innerHTML).
+ */
+(function () {
+  var html = document.documentElement;
+  var rootUrl = new URL(html.dataset.root || './', location.href);
+
+  /**
+   * @typedef {{ url: string, title: string, date: string, project: string, excerpt: string }} Hit
+   * @typedef {{ total: number, hits: Hit[] }} Found
+   * @typedef {{ search(query: string, filters: Record<string, string>, sort: string, limit: number): Promise<Found> }} Backend
+   */
+
+  /** Same word rules as the build (offline-index.ts `words`). @param {string} text */
+  function words(text) {
+    return (
+      text
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]{2,40}/gu) || []
+    );
+  }
+
+  /** @returns {Promise<Backend>} */
+  function pagefindBackend() {
+    var moduleUrl = new URL('pagefind/pagefind.js', rootUrl).href;
+    return import(moduleUrl).then(function (pf) {
+      return Promise.resolve(pf.options({ baseUrl: rootUrl.pathname, excerptLength: 24 }))
+        .then(function () {
+          return pf.init();
+        })
+        .then(function () {
+          return {
+            search: function (query, filters, sort, limit) {
+              /** @type {any} */
+              var opts = { filters: filters };
+              if (sort === 'date-desc') opts.sort = { date: 'desc' };
+              if (sort === 'date-asc') opts.sort = { date: 'asc' };
+              return pf.search(query.trim() === '' ? null : query, opts).then(function (/** @type {any} */ res) {
+                return Promise.all(
+                  res.results.slice(0, limit).map(function (/** @type {any} */ r) {
+                    return r.data();
+                  }),
+                ).then(function (data) {
+                  return {
+                    total: res.results.length,
+                    hits: data.map(function (/** @type {any} */ d) {
+                      return {
+                        url: d.url,
+                        title: (d.meta && d.meta.title) || d.url,
+                        date: (d.meta && d.meta.date) || '',
+                        project: (d.filters && d.filters.project && d.filters.project[0]) || '',
+                        excerpt: d.excerpt || '',
+                      };
+                    }),
+                  };
+                });
+              });
+            },
+          };
+        });
+    });
+  }
+
+  /** @returns {Promise<Backend>} */
+  function offlineBackend() {
+    return new Promise(function (resolve, reject) {
+      var w = /** @type {any} */ (window);
+      if (w.codexArchiveSearchIndex) return resolve(offlineSearch(w.codexArchiveSearchIndex));
+      var s = document.createElement('script');
+      s.src = new URL('_assets/search-index.js', rootUrl).href;
+      s.onload = function () {
+        if (w.codexArchiveSearchIndex) resolve(offlineSearch(w.codexArchiveSearchIndex));
+        else reject(new Error('the offline index is empty'));
+      };
+      s.onerror = function () {
+        reject(new Error('the offline index could not be loaded'));
+      };
+      document.head.appendChild(s);
+    });
+  }
+
+  /** @param {{ entries: { path: string, title: string, date: string, project: string, filters: Record<string, string[]>, text: string }[] }} index @returns {Backend} */
+  function offlineSearch(index) {
+    var prepared = index.entries.map(function (e) {
+      return { e: e, titleWords: words(e.title + ' ' + e.project), textWords: e.text.split(' ') };
+    });
+    return {
+      search: function (query, filters, sort, limit) {
+        var terms = words(query);
+        var found = [];
+        for (var i = 0; i < prepared.length; i++) {
+          var p = prepared[i];
+          var ok = true;
+          for (var name in filters) {
+            var values = p.e.filters[name] || [];
+            if (values.indexOf(filters[name]) === -1) ok = false;
+          }
+          if (!ok) continue;
+          var score = 0;
+          /** @type {string[]} */
+          var matched = [];
+          for (var t = 0; t < terms.length && ok; t++) {
+            var term = terms[t];
+            var inTitle = p.titleWords.some(function (/** @type {string} */ w) {
+              return w.indexOf(term) === 0;
+            });
+            var hit = p.textWords.find(function (/** @type {string} */ w) {
+              return w.indexOf(term) === 0;
+            });
+            if (!inTitle && !hit) ok = false;
+            else {
+              score += (inTitle ? 3 : 0) + (hit === term ? 2 : hit ? 1 : 0);
+              if (hit) matched.push(hit);
+            }
+          }
+          if (ok) found.push({ p: p, score: score, matched: matched });
+        }
+        found.sort(function (a, b) {
+          if (sort === 'date-asc') return a.p.e.date.localeCompare(b.p.e.date);
+          if (sort === 'date-desc' || terms.length === 0) return b.p.e.date.localeCompare(a.p.e.date);
+          return b.score - a.score || b.p.e.date.localeCompare(a.p.e.date);
+        });
+        return Promise.resolve({
+          total: found.length,
+          hits: found.slice(0, limit).map(function (f) {
+            return {
+              url: new URL(f.p.e.path + 'index.html', rootUrl).href,
+              title: f.p.e.title,
+              date: f.p.e.date,
+              project: f.p.e.project,
+              excerpt: f.matched.length ? 'Matches <mark>' + f.matched.join('</mark>, <mark>') + '</mark>' : '',
+            };
+          }),
+        });
+      },
+    };
+  }
+
+  /** @type {Promise<Backend> | null} */
+  var backend = null;
+  function getBackend() {
+    if (!backend) {
+      backend =
+        location.protocol === 'file:'
+          ? offlineBackend()
+          : pagefindBackend().catch(function () {
+              // No Pagefind (e.g. a host that blocks WebAssembly): the offline index still works.
+              return offlineBackend();
+            });
+    }
+    return backend;
+  }
+
+  /** Appends an excerpt with <mark>s as DOM nodes; everything else is text. @param {HTMLElement} into @param {string} excerpt */
+  function appendExcerpt(into, excerpt) {
+    var doc = new DOMParser().parseFromString('<body>' + excerpt + '</body>', 'text/html');
+    doc.body.childNodes.forEach(function (node) {
+      if (node.nodeName === 'MARK') {
+        var m = document.createElement('mark');
+        m.textContent = node.textContent;
+        into.appendChild(m);
+      } else into.appendChild(document.createTextNode(node.textContent || ''));
+    });
+  }
+
+  /** @param {string} iso */
+  function shortDate(iso) {
+    return iso ? iso.slice(0, 10) : '';
+  }
+
+  /** @param {Element} box */
+  function attach(box) {
+    if (!(box instanceof HTMLElement) || box.dataset.searchReady) return;
+    box.dataset.searchReady = 'true';
+    var input = box.querySelector('[data-search-input]');
+    var status = box.querySelector('[data-search-status]');
+    var list = box.querySelector('[data-search-results]');
+    var sortSelect = box.querySelector('[data-search-sort]');
+    var filterSelects = Array.prototype.slice.call(box.querySelectorAll('[data-search-filter]'));
+    var form = box.querySelector('[data-search-form]');
+    var limit = Number(box.dataset.searchLimit || '20');
+    if (!(input instanceof HTMLInputElement) || !status || !list) return;
+    var field = input;
+    var out = list;
+    var say = status;
+    var run = 0;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    var timer;
+
+    if (form) form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      update();
+    });
+
+    function update() {
+      var query = field.value;
+      /** @type {Record<string, string>} */
+      var filters = {};
+      filterSelects.forEach(function (/** @type {HTMLSelectElement} */ s) {
+        if (s.value) filters[s.dataset.searchFilter || s.name] = s.value;
+      });
+      var sort = sortSelect instanceof HTMLSelectElement ? sortSelect.value : 'relevance';
+      if (query.trim() === '' && Object.keys(filters).length === 0) {
+        out.replaceChildren();
+        say.textContent = 'Type words to search the transcripts.';
+        return;
+      }
+      var mine = ++run;
+      say.textContent = 'Searching…';
+      getBackend()
+        .then(function (b) {
+          return b.search(query, filters, sort, limit);
+        })
+        .then(function (found) {
+          if (mine !== run) return;
+          out.replaceChildren();
+          found.hits.forEach(function (hit) {
+            var li = document.createElement('li');
+            var a = document.createElement('a');
+            a.href = hit.url;
+            a.textContent = hit.title;
+            li.appendChild(a);
+            var meta = document.createElement('div');
+            meta.className = 'result-meta';
+            if (hit.date) {
+              var time = document.createElement('time');
+              time.dateTime = hit.date;
+              time.textContent = shortDate(hit.date);
+              meta.appendChild(time);
+            }
+            if (hit.project) meta.appendChild(document.createTextNode((hit.date ? ' · ' : '') + hit.project));
+            li.appendChild(meta);
+            if (hit.excerpt) {
+              var p = document.createElement('p');
+              appendExcerpt(p, hit.excerpt);
+              li.appendChild(p);
+            }
+            out.appendChild(li);
+          });
+          var shown = found.hits.length < found.total ? ' (showing ' + found.hits.length + ')' : '';
+          say.textContent =
+            found.total === 0 ? 'No sessions match.' : found.total + (found.total === 1 ? ' session' : ' sessions') + shown + '.';
+        })
+        .catch(function (/** @type {Error} */ error) {
+          if (mine !== run) return;
+          say.textContent = 'Search is unavailable: ' + error.message + '.';
+        });
+    }
+
+    function schedule() {
+      clearTimeout(timer);
+      timer = setTimeout(update, 150);
+    }
+    field.addEventListener('input', schedule);
+    filterSelects.concat(sortSelect ? [sortSelect] : []).forEach(function (/** @type {Element} */ s) {
+      s.addEventListener('change', update);
+    });
+    var params = new URLSearchParams(location.search);
+    if (params.get('q') && field.value === '') field.value = params.get('q') || '';
+    if (field.value) update();
+  }
+
+  /** @type {any} */ (window).codexArchiveSearch = { attach: attach };
+})();

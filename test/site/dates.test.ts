@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { buildArchiveIndex, type Summary } from '../../src/integration/site/archive.ts';
+import { dayKey } from '../../src/integration/utils/dates.ts';
+
+describe('dayKey', () => {
+  it('buckets an instant by the day in the configured zone', () => {
+    expect(dayKey('2026-05-14T23:30:00Z', 'UTC')).toEqual({ year: '2026', month: '05', day: '14' });
+    expect(dayKey('2026-05-14T23:30:00Z', 'Europe/Paris')).toEqual({ year: '2026', month: '05', day: '15' });
+    expect(dayKey('2026-01-01T03:00:00Z', 'America/Los_Angeles')).toEqual({ year: '2025', month: '12', day: '31' });
+    expect(dayKey('2026-03-29T00:30:00Z', 'Pacific/Kiritimati')).toEqual({ year: '2026', month: '03', day: '29' });
+  });
+
+  it('returns null for missing or invalid times', () => {
+    expect(dayKey(null, 'UTC')).toBeNull();
+    expect(dayKey('not a date', 'UTC')).toBeNull();
+  });
+});
+
+const summary = (id: string, startedAt: string | null, project: string | null = 'p'): Summary =>
+  ({ id, startedAt, project, title: id, models: [], lineage: {}, turnCount: 1, failedCommands: 0 }) as unknown as Summary;
+
+describe('buildArchiveIndex', () => {
+  it('groups newest first in the zone and keeps undated sessions aside', () => {
+    const index = buildArchiveIndex(
+      [summary('a', '2026-05-14T23:30:00Z'), summary('b', '2026-05-15T08:00:00Z'), summary('c', null, null), summary('d', '2025-12-31T23:59:00Z')],
+      'Europe/Paris',
+    );
+    expect(index.sessions.map((s) => s.id)).toEqual(['b', 'a', 'd', 'c']);
+    expect(index.years.map((y) => y.year)).toEqual(['2026']);
+    expect(index.years[0]!.months[0]!.days.map((d) => [d.key.day, d.sessions.map((s) => s.id)])).toEqual([['15', ['b', 'a']]]);
+    expect(index.years[0]!.months.map((m) => m.month)).toEqual(['05', '01']);
+    expect(index.undated.map((s) => s.id)).toEqual(['c']);
+    expect(index.unassigned.map((s) => s.id)).toEqual(['c']);
+  });
+});
