@@ -4,7 +4,9 @@
  * it (scripts/verify.mjs, when present), then swaps it in: rename the old site away, rename the
  * new one in, delete the old one. An interrupted or failed build leaves the last good site.
  *
- * Usage: node scripts/build.mjs [--out dist] [--base /repo/]
+ * Usage: node scripts/build.mjs [--out dist] [--base /repo/] [--report file] [--cache-dir dir]
+ *   --report     where report.json goes (default .codex-archive/report.json; never inside --out)
+ *   --cache-dir  Astro's cache (content store); give separate builds separate caches
  * Sources come from astro.config.mjs / CODEX_ARCHIVE_SOURCES / CODEX_HOME / ~/.codex (else the demo).
  */
 import { spawnSync } from 'node:child_process';
@@ -27,10 +29,16 @@ function fail(message) {
 }
 
 const { values: args } = parseArgs({
-  options: { out: { type: 'string', default: 'dist' }, base: { type: 'string' }, help: { type: 'boolean' } },
+  options: {
+    out: { type: 'string', default: 'dist' },
+    base: { type: 'string' },
+    report: { type: 'string' },
+    'cache-dir': { type: 'string' },
+    help: { type: 'boolean' },
+  },
 });
 if (args.help) {
-  console.log('Usage: npm run build [-- --out <folder>] [-- --base /<repo>/]');
+  console.log('Usage: npm run build [-- --out <folder>] [--base /<repo>/] [--report <file>] [--cache-dir <folder>]');
   process.exit(0);
 }
 
@@ -81,11 +89,22 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
+const reportFile = path.resolve(root, args.report ?? path.join('.codex-archive', 'report.json'));
+process.env.CODEX_ARCHIVE_REPORT = reportFile;
+if (!path.relative(out, reportFile).startsWith('..')) {
+  fail(`Refusing to write the report inside the output folder (${reportFile}): it names local files. Choose another --report.`);
+}
 console.log(`Building into ${path.relative(root, tmp) || tmp} …`);
 let t = performance.now();
 try {
   const { build } = await import('astro');
-  await build({ root, outDir: tmp, ...(args.base ? { base: args.base } : {}), logLevel: 'info' });
+  await build({
+    root,
+    outDir: tmp,
+    ...(args.base ? { base: args.base } : {}),
+    ...(args['cache-dir'] ? { cacheDir: path.resolve(root, args['cache-dir']) } : {}),
+    logLevel: 'info',
+  });
 } catch (error) {
   await cleanUp();
   const e = /** @type {Error} */ (error);
@@ -94,7 +113,6 @@ try {
 }
 phases.build = performance.now() - t;
 
-const reportFile = path.join(root, '.codex-archive', 'report.json');
 const report = JSON.parse(await readFile(reportFile, 'utf8'));
 // Now that the integration has resolved the real sources, check the output folder against them.
 refuseUnsafe(out, report.sources.map((s) => s.path));

@@ -81,7 +81,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         if (state.redactor) {
           report.addRedactions((await pageRedactor())?.hits);
         }
-        const file = reportPath(state.root);
+        const file = process.env.CODEX_ARCHIVE_REPORT ? path.resolve(process.env.CODEX_ARCHIVE_REPORT) : reportPath(state.root);
         await writeReport(report, file, outDir);
         logger.info(`${reportLine(report.archive)}. Report: ${path.relative(state.root, file)}`);
       },

@@ -1,0 +1,100 @@
+/**
+ * One real build of fixtures/demo-home per test run, shared by every test file that needs it
+ * (site checks and browser tests run in separate workers). The first caller takes a lock folder
+ * and builds; the others wait for its marker. The build uses base `/codex-archive/` (so the
+ * browser tests can serve it under that path) and its own cache and report, so it never touches
+ * the user's dist/, content store or report.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const demoHome = path.join(projectRoot, 'fixtures', 'demo-home');
+export const BASE = '/codex-archive/';
+
+/** Paths of the shared build. */
+export interface DemoBuild {
+  dir: string;
+  dist: string;
+  report: string;
+  log: string;
+}
+
+/** Workers of one vitest run share the parent process; a run without workers uses its own pid. */
+function runKey(): string {
+  if (process.env.CODEX_ARCHIVE_TEST_RUN) return process.env.CODEX_ARCHIVE_TEST_RUN;
+  const pid = typeof process.send === 'function' ? process.ppid : process.pid;
+  // Add the process start time (Linux) so a reused pid never picks up an old run's build.
+  let started = '';
+  try {
+    started = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19] ?? '';
+  } catch {
+    started = '';
+  }
+  return started ? `${pid}-${started}` : String(pid);
+}
+
+function runBuild(b: DemoBuild): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const args = [
+      path.join(projectRoot, 'scripts', 'build.mjs'),
+      '--out', b.dist,
+      '--base', BASE,
+      '--report', b.report,
+      '--cache-dir', path.join(b.dir, 'cache'),
+    ];
+    const env = { ...process.env, CODEX_HOME: demoHome, CODEX_ARCHIVE_SOURCES: '' };
+    const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', async (code) => {
+      await writeFile(b.log, output);
+      if (code === 0) resolve();
+      else reject(new Error(`Demo build failed (exit ${code}):\n${output.slice(-4000)}`));
+    });
+  });
+}
+
+/** Builds the demo once per run (or waits for the worker that does) and returns its paths. */
+export async function demoBuild(): Promise<DemoBuild> {
+  const dir = path.join(os.tmpdir(), `codex-archive-test-${runKey()}`);
+  const b: DemoBuild = { dir, dist: path.join(dir, 'dist'), report: path.join(dir, 'report.json'), log: path.join(dir, 'build.log') };
+  const lock = path.join(dir, '.lock');
+  const done = path.join(dir, '.done');
+  const failed = path.join(dir, '.failed');
+  await mkdir(dir, { recursive: true });
+  let owner = false;
+  try {
+    await mkdir(lock);
+    owner = true;
+  } catch {
+    owner = false;
+  }
+  if (owner) {
+    try {
+      await runBuild(b);
+      await writeFile(done, '');
+    } catch (error) {
+      await writeFile(failed, (error as Error).message);
+      throw error;
+    }
+    return b;
+  }
+  const deadline = Date.now() + 280_000;
+  while (Date.now() < deadline) {
+    if (existsSync(done)) return b;
+    if (existsSync(failed)) throw new Error(await readFile(failed, 'utf8'));
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`Timed out waiting for the shared demo build in ${dir}`);
+}
+
+/** Removes a finished run's build folder (call from a teardown; harmless when absent). */
+export async function removeDemoBuild(): Promise<void> {
+  await rm(path.join(os.tmpdir(), `codex-archive-test-${runKey()}`), { recursive: true, force: true });
+}
