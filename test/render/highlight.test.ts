@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { highlight, highlightCode, initHighlighter, resolveLang, shikiCss } from '../../src/lib/render/highlight.ts';
+import { highlight, highlightCode, initHighlighter, langForPath, resolveLang, shikiCss } from '../../src/lib/render/highlight.ts';
 import { htmlProblems } from './html-check.ts';
 
 beforeAll(() => initHighlighter());
@@ -11,6 +11,13 @@ describe('resolveLang', () => {
     ['yml', 'yaml'], ['c++', 'cpp'], ['patch', 'diff'], ['json {title="x"}', 'json'],
   ])('%s → %s', (lang, grammar) => {
     expect(resolveLang(lang)).toBe(grammar);
+  });
+
+  test('file paths map to grammars by extension', () => {
+    expect(langForPath('src/a.test.ts')).toBe('typescript');
+    expect(langForPath('C:\\repo\\main.rs')).toBe('rust');
+    expect(langForPath('Makefile')).toBeNull();
+    expect(langForPath('.env')).toBeNull();
   });
 
   test('unknown and empty languages are plain text', () => {

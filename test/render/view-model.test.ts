@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { initHighlighter } from '../../src/lib/render/highlight.ts';
 import { headerView, turnGroups, turnView } from '../../src/lib/render/session-view.ts';
-import { contextView, frameView, itemAnchor, unknownView, jsonOrTextHtml, outputView, patchView, planView, shellStatus, shellView } from '../../src/lib/render/view-model.ts';
+import { contextView, diffRowsHtml, frameView, itemAnchor, unknownView, jsonOrTextHtml, outputView, patchView, planView, shellStatus, shellView } from '../../src/lib/render/view-model.ts';
 import { ITEMS, SESSION } from '../components/sample-session.ts';
 
 beforeAll(() => initHighlighter());
@@ -84,6 +84,29 @@ describe('patchView', () => {
   test('a patch with no parsed files shows the raw patch', () => {
     const view = patchView({ ...ITEMS.patch, files: [], patch: '*** Begin Patch\n*** End Patch' });
     expect(view.rawHtml).toMatch(/^<pre class="code lang-diff">/);
+  });
+});
+
+describe('diffRowsHtml', () => {
+  const rows = [
+    { kind: 'hunk' as const, text: '@@ -1 +1 @@' },
+    { kind: 'del' as const, text: 'const a = "</td><script>alert(1)</script>";', oldNo: 1 },
+    { kind: 'add' as const, text: 'const a = 2;', newNo: 1 },
+  ];
+
+  test('rows are highlighted in the language of the file, one row per line', () => {
+    const { html, highlighted } = diffRowsHtml(rows, 'src/a.ts');
+    expect(highlighted).toBe(true);
+    expect(html).toHaveLength(3);
+    expect(html[0]).toBe('@@ -1 +1 @@');
+    expect(html[2]).toMatch(/^<span class="l\w+ d\w+">const <\/span>/);
+    expect(html[1]).toContain('&lt;/td&gt;&lt;script&gt;');
+    expect(html[1]).not.toContain('<script');
+  });
+
+  test('unknown file types are escaped text', () => {
+    expect(diffRowsHtml(rows, 'Makefile').highlighted).toBe(false);
+    expect(diffRowsHtml(rows, 'Makefile').html[1]).toBe('const a = &quot;&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;;');
   });
 });
 

@@ -5,10 +5,10 @@
  */
 import type { Item, ImageRef } from '../model/session.ts';
 import { ansiToHtml } from './ansi.ts';
-import { diffRows, diffStats } from './diff.ts';
+import { diffRows, diffStats, type DiffRow } from './diff.ts';
 import { safeText } from './escape.ts';
 import { formatClock, formatCount, formatDuration, machineTime, plural } from './format.ts';
-import { highlight } from './highlight.ts';
+import { highlight, highlightCode, langForPath, MAX_HIGHLIGHT_CHARS } from './highlight.ts';
 import { imageView, type ImageSrc, type ImageView } from './images.ts';
 import { renderMarkdown } from './markdown.ts';
 import { collapseOutput, DEFAULT_COLLAPSE, type CollapseOptions } from './output.ts';
@@ -245,25 +245,45 @@ const OP_LABELS: Record<string, string> = { add: 'Added', delete: 'Deleted', upd
 /** Rows beyond this per file are cut: a generated lockfile diff would swamp the page. */
 export const MAX_DIFF_ROWS = 2_000;
 
+/**
+ * Row HTML for a file's diff, highlighted in the file's language when we know it. The rows are
+ * highlighted as one block (hunk headers blanked) so tokens spanning lines keep their colour, then
+ * split back into rows: highlighted output keeps one line per input line.
+ */
+export function diffRowsHtml(rows: DiffRow[], path: string): { html: string[]; highlighted: boolean } {
+  const lang = langForPath(path);
+  const code = rows.map((r) => (r.kind === 'hunk' ? '' : r.text)).join('\n');
+  if (lang && code.length <= MAX_HIGHLIGHT_CHARS) {
+    const lines = highlightCode(code, lang).split('\n');
+    if (lines.length === rows.length) {
+      return { html: rows.map((r, i) => (r.kind === 'hunk' ? safeText(r.text) : lines[i]!)), highlighted: true };
+    }
+  }
+  return { html: rows.map((r) => safeText(r.text)), highlighted: false };
+}
+
 /** A patch: one diff per file with line numbers. */
 export function patchView(item: ItemOf<'patch'>) {
   const files = item.files.map((file) => {
     const rows = diffRows(file);
     const stats = diffStats(rows);
     const shown = rows.slice(0, MAX_DIFF_ROWS);
+    const { html, highlighted } = diffRowsHtml(shown, file.movePath ?? file.path);
     return {
+      /** Syntax colours need plain row backgrounds to stay readable, so the table says which. */
+      tableClass: highlighted ? 'diff code diff-highlighted' : 'diff',
       opText: file.movePath ? 'Moved' : (OP_LABELS[file.op] ?? file.op),
       opClass: `op-${file.movePath ? 'move' : (OP_LABELS[file.op] ? file.op : 'other')}`,
       pathHtml: safeText(file.path),
       movePathHtml: file.movePath ? safeText(file.movePath) : null,
       statsText: `+${formatCount(stats.added)} −${formatCount(stats.deleted)}`,
       statsLabel: `${plural(stats.added, 'line')} added, ${plural(stats.deleted, 'line')} removed`,
-      rows: shown.map((row) => ({
+      rows: shown.map((row, i) => ({
         rowClass: `diff-${row.kind}`,
         sign: row.kind === 'add' ? '+' : row.kind === 'del' ? '−' : '',
         oldNo: row.oldNo ?? null,
         newNo: row.newNo ?? null,
-        html: safeText(row.text),
+        html: html[i]!,
       })),
       cutText: rows.length > shown.length ? `${plural(rows.length - shown.length, 'more row')} not shown` : null,
     };
