@@ -17,6 +17,7 @@ describe('frames', () => {
     const frame = unknownView(ITEMS.unknown).frame;
     expect(frame.labelHtml).toBe('Unknown record event_msg/shiny_new_thing');
     expect(frame.clock).toBe('05:06:07');
+    expect(frame.timeTitle).toBe('2026-03-04 05:06:07 UTC');
     expect(frame.kindClass).toBe('kind-unknown');
   });
 });

@@ -7,7 +7,7 @@ import type { Item, ImageRef } from '../model/session.ts';
 import { ansiToHtml } from './ansi.ts';
 import { diffRows, diffStats, type DiffRow } from './diff.ts';
 import { safeText } from './escape.ts';
-import { formatClock, formatCount, formatDuration, machineTime, plural } from './format.ts';
+import { formatClock, formatCount, formatDateTime, formatDuration, machineTime, plural } from './format.ts';
 import { highlight, highlightCode, langForPath, MAX_HIGHLIGHT_CHARS } from './highlight.ts';
 import { imageView, type ImageSrc, type ImageView } from './images.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -63,7 +63,10 @@ export interface FrameView {
   /** `kind-shell` style class naming the item kind. */
   kindClass: string;
   datetime: string | null;
+  /** `14:03:09`, in UTC like every time on the page. */
   clock: string | null;
+  /** `2026-03-04 14:03:09 UTC`, the full time for a tooltip. */
+  timeTitle: string | null;
   /** `line 42` of the rollout file. */
   lineText: string;
 }
@@ -87,6 +90,7 @@ export function frameView(item: Item, label?: string): FrameView {
     kindClass: `kind-${item.kind.replace(/_/g, '-')}`,
     datetime: machineTime(item.at),
     clock: formatClock(item.at),
+    timeTitle: item.at && machineTime(item.at) ? formatDateTime(item.at) : null,
     lineText: `line ${item.line}`,
   };
 }
