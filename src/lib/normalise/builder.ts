@@ -1174,6 +1174,7 @@ export class SessionBuilder {
     }
 
     const turns = this.turns.map((d) => d.turn);
+    relativisePatchPaths(turns, str(meta.cwd));
     const startedAt =
       isoTime(meta.timestamp) ?? this.firstAt ?? turns.find((t) => t.startedAt)?.startedAt ?? null;
     const endedAt =
@@ -1224,6 +1225,25 @@ export class SessionBuilder {
 }
 
 // -------------------------------------------------------------------- helpers
+
+/**
+ * `patch_apply_end` and `FileChange` record absolute paths while the patch text uses paths
+ * relative to the working directory; show both the way the patch was written.
+ */
+function relativisePatchPaths(turns: Turn[], cwd: string | null): void {
+  if (!cwd) return;
+  const prefix = cwd.endsWith('/') || cwd.endsWith('\\') ? cwd : `${cwd}${cwd.includes('\\') && !cwd.includes('/') ? '\\' : '/'}`;
+  const rel = (p: string) => (p.startsWith(prefix) ? p.slice(prefix.length) : p);
+  for (const turn of turns) {
+    for (const item of turn.items) {
+      if (item.kind !== 'patch') continue;
+      for (const file of item.files) {
+        file.path = rel(file.path);
+        if (file.movePath) file.movePath = rel(file.movePath);
+      }
+    }
+  }
+}
 
 function patchItem(b: { id: string; line: number; at: string | null }, callId: string | null, patch: string): Item {
   return { ...b, kind: 'patch', callId, files: parseApplyPatch(patch), patch, output: null, success: null };
