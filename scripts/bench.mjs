@@ -1,0 +1,252 @@
+#!/usr/bin/env node
+/**
+ * Full-site benchmark: the real `npm run build` over a synthetic Codex home.
+ *
+ *   npm run bench -- [--n 1000] [--mode all|cold|nochange|onechanged] [--seed S] [--keep] [--timeout MIN]
+ *
+ * - Generates (or reuses, cached under .cache/bench/) a home of --n sessions with
+ *   scripts/synth/generate.mjs.
+ * - cold: empty output folder, then build (Astro's shared cache is left alone; see docs).
+ *   nochange: build again with nothing changed (after a cold build, or an unmeasured warm-up).
+ *   onechanged: append one realistic turn to one session, then build.
+ *   all (default): cold, nochange, onechanged in that order.
+ * - For each build: wall time; phase times from .codex-archive/report.json (`phases`, or the
+ *   report's `timingsMs`) when present; peak RSS of the whole build process tree (VmRSS of the
+ *   child and all its descendants, summed, polled every 100 ms); output size; largest HTML page.
+ * - The floor: read + JSON.parse of the same input in this process, and total/floor.
+ *
+ * Builds go to .cache/bench/<home>/site (never dist/), so the bench does not replace anyone's
+ * site. --keep keeps the site folder afterwards (the home is always cached). A build running
+ * longer than --timeout minutes (default 60) is stopped, with its whole process group.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateHome, appendToSession, firstRollout } from './synth/generate.mjs';
+import { floorRead, listRollouts } from './bench-reader.mjs';
+
+const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const MB = 1e6;
+
+/** Parent pid of every process, from /proc (Linux). */
+function processTable() {
+  const parents = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Field 4 is the ppid; the command name (field 2) may contain spaces, so split after ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(name), ppid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return parents;
+}
+
+/** Summed VmRSS (bytes) of `pid` and all its descendants. */
+function treeRss(pid) {
+  const parents = processTable();
+  const tree = new Set([pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [p, pp] of parents) {
+      if (!tree.has(p) && tree.has(pp)) {
+        tree.add(p);
+        grew = true;
+      }
+    }
+  }
+  let sum = 0;
+  for (const p of tree) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) sum += Number(m[1]) * 1024;
+    } catch {
+      // Gone.
+    }
+  }
+  return sum;
+}
+
+/** Run `npm run build -- --out <site>` with CODEX_HOME=<home>; measure wall time and tree RSS. */
+function runBuild(home, site, logFile, timeoutMin) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const log = fs.openSync(logFile, 'w');
+    // Own process group, so a timeout can stop npm, the build and anything it started.
+    const child = spawn('npm', ['run', 'build', '--', '--out', site], {
+      cwd: ROOT,
+      env: { ...process.env, CODEX_HOME: home, CODEX_ARCHIVE_SOURCES: '' },
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, timeoutMin * 60_000);
+    let peak = 0;
+    const poll = setInterval(() => {
+      const rss = treeRss(child.pid);
+      if (rss > peak) peak = rss;
+    }, 100);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      fs.closeSync(log);
+      const seconds = (performance.now() - t0) / 1000;
+      if (timedOut) return reject(new Error(`npm run build took longer than ${timeoutMin} min and was stopped; see ${path.relative(ROOT, logFile)}.`));
+      if (code !== 0) return reject(new Error(`npm run build exited with code ${code}; see ${path.relative(ROOT, logFile)}.`));
+      resolve({ seconds, peakRss: peak });
+    });
+  });
+}
+
+/** Total size and largest .html file of a folder. */
+function outputStats(dir) {
+  let bytes = 0, files = 0;
+  let largest = { bytes: 0, file: null };
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) {
+        const size = fs.statSync(p).size;
+        bytes += size;
+        files++;
+        if (e.name.endsWith('.html') && size > largest.bytes) largest = { bytes: size, file: path.relative(dir, p) };
+      }
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return { bytes, files, largest };
+}
+
+/** Phase times (ms) from the build report: `phases` if the build writes it, else `timingsMs`. */
+function readPhases() {
+  const file = path.join(ROOT, '.codex-archive', 'report.json');
+  try {
+    const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return { phases: report.phases ?? report.timingsMs ?? null, sessions: report.sessions ?? null, pages: report.pages ?? null };
+  } catch {
+    return { phases: null, sessions: null, pages: null };
+  }
+}
+
+async function ensureHome(dir, n, seed) {
+  const marker = path.join(dir, '.bench-complete.json');
+  if (fs.existsSync(marker)) {
+    const info = JSON.parse(fs.readFileSync(marker, 'utf8'));
+    if (!info.appended) return info;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(`Generating ${n} sessions in ${path.relative(ROOT, dir)} …`);
+  const r = await generateHome({ out: dir, sessions: n, seed });
+  const info = { files: r.files, bytes: r.bytes, seed, appended: false, generatorMBps: r.bytes / MB / (r.ms / 1000) };
+  console.log(`  ${fmtMB(r.bytes)} MB in ${(r.ms / 1000).toFixed(1)} s (${info.generatorMBps.toFixed(0)} MB/s)`);
+  fs.writeFileSync(marker, JSON.stringify(info, null, 2));
+  return info;
+}
+
+const fmtMB = (b) => (b / MB).toFixed(1);
+const fmtS = (ms) => (ms == null ? '-' : (ms / 1000).toFixed(1));
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      n: { type: 'string', default: '1000' },
+      mode: { type: 'string', default: 'all' },
+      seed: { type: 'string', default: 'bench' },
+      keep: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '60' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('usage: npm run bench -- [--n 1000] [--mode all|cold|nochange|onechanged] [--seed S] [--keep] [--timeout MIN]');
+    return;
+  }
+  const n = Number(values.n);
+  const modes = values.mode === 'all' ? ['cold', 'nochange', 'onechanged'] : [values.mode];
+  if (!(n > 0)) throw new Error('--n must be a positive number.');
+  for (const m of modes) if (!['cold', 'nochange', 'onechanged'].includes(m)) throw new Error(`Unknown --mode ${m}: use all, cold, nochange or onechanged.`);
+  if (!fs.existsSync(path.join(ROOT, 'scripts', 'build.mjs'))) throw new Error('scripts/build.mjs does not exist yet: there is no build to benchmark.');
+
+  const base = path.join(ROOT, '.cache', 'bench', `n${n}-seed-${values.seed}`);
+  const home = path.join(base, 'home');
+  const site = path.join(base, 'site');
+  const logs = path.join(base, 'logs');
+  fs.mkdirSync(logs, { recursive: true });
+  const marker = path.join(home, '.bench-complete.json');
+  if (modes[0] === 'cold') await ensureHome(home, n, values.seed);
+  else if (!fs.existsSync(marker)) await ensureHome(home, n, values.seed);
+
+  const rows = [];
+  for (const mode of modes) {
+    if (mode === 'cold') {
+      // Cold = no previous output. Astro's cache (node_modules/.astro) is left alone: other
+      // builds in this tree may be using it right now, and its entries are keyed by content,
+      // so a home it has not seen gains nothing from it (see docs/performance.md).
+      fs.rmSync(site, { recursive: true, force: true });
+    } else if (!fs.existsSync(site)) {
+      console.log(`No previous build in ${path.relative(ROOT, site)}: running an unmeasured warm-up build …`);
+      await runBuild(home, site, path.join(logs, `warmup.log`), Number(values.timeout));
+    }
+    let changed = null;
+    if (mode === 'onechanged') {
+      changed = appendToSession(home, firstRollout(home), `${values.seed}:${Date.now()}`);
+      const info = JSON.parse(fs.readFileSync(marker, 'utf8'));
+      fs.writeFileSync(marker, JSON.stringify({ ...info, appended: true }, null, 2));
+    }
+    const inputBytes = listRollouts(home).reduce((s, f) => s + fs.statSync(f).size, 0);
+    console.log(`${mode}: building ${n} sessions (${fmtMB(inputBytes)} MB)${changed ? `, one turn appended to ${changed.relPath}` : ''} …`);
+    const build = await runBuild(home, site, path.join(logs, `${mode}.log`), Number(values.timeout));
+    const report = readPhases();
+    const out = outputStats(site);
+    // The floor: read + JSON.parse of the same input, in this process.
+    const t0 = performance.now();
+    await floorRead(listRollouts(home));
+    const floorS = (performance.now() - t0) / 1000;
+    rows.push({ mode, n, inputBytes, build, report, out, floorS });
+  }
+  if (!values.keep) fs.rmSync(site, { recursive: true, force: true });
+
+  const phaseKeys = [...new Set(rows.flatMap((r) => Object.keys(r.report.phases ?? {})))];
+  const head = ['mode', 'N', 'input MB', 'total s', ...phaseKeys.map((k) => `${k} s`), 'peak RSS MiB', 'output MB', 'largest HTML KB', 'floor s', 'floor MB/s', 'total/floor'];
+  const body = rows.map((r) => [
+    r.mode,
+    r.n,
+    fmtMB(r.inputBytes),
+    r.build.seconds.toFixed(1),
+    ...phaseKeys.map((k) => fmtS(r.report.phases?.[k])),
+    (r.build.peakRss / 1048576).toFixed(0),
+    fmtMB(r.out.bytes),
+    (r.out.largest.bytes / 1024).toFixed(0),
+    r.floorS.toFixed(2),
+    (r.inputBytes / MB / r.floorS).toFixed(0),
+    `${(r.build.seconds / r.floorS).toFixed(0)}x`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+  const fmtRow = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  console.log('\n' + fmtRow(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of body) console.log(fmtRow(b));
+  const largest = rows.at(-1)?.out.largest;
+  if (largest?.file) console.log(`\nlargest HTML page: ${largest.file}`);
+  console.log(`build logs: ${path.relative(ROOT, logs)}/`);
+}
+
+main().catch((err) => {
+  console.error(err?.stack ?? String(err));
+  process.exit(1);
+});
