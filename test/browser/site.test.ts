@@ -1,0 +1,170 @@
+/**
+ * The built demo archive in headless Chromium, two ways: served over http UNDER A BASE PATH
+ * (/codex-archive/, like a GitHub Pages project site) and opened from disk (file://).
+ * Checks: every item kind renders, a word from deep inside a session is found and opens it,
+ * filters narrow results, every internal link resolves, no CSP violation, and axe passes on
+ * every page type.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openArchive } from '../../src/lib/reader.ts';
+import { BASE, demoBuild, demoHome, type DemoBuild } from '../site/build-once.ts';
+import { launch, serve, skipBrowser, watchedPage, type Served } from './support.ts';
+
+/** Planted once, deep in the December 2025 quillpad session's pytest output (fixtures/demo-home/README.md). */
+const DEEP_WORD = 'zanzibarquokka';
+const DEEP_SESSION = '019ade9d-d532-74ac-91e1-42026f987f4c';
+
+let build: DemoBuild;
+let server: Served;
+let browser: Browser;
+let context: BrowserContext;
+/** Item kinds per session id, from the reader. */
+const kinds = new Map<string, Set<string>>();
+
+beforeAll(async () => {
+  if (skipBrowser) return;
+  build = await demoBuild();
+  server = await serve(build.dist, BASE);
+  browser = await launch();
+  context = await browser.newContext();
+  const archive = await openArchive(demoHome);
+  for (const file of archive.files) {
+    const { session } = await archive.read(file);
+    kinds.set(session.id, new Set(session.turns.flatMap((t) => t.items.map((i) => i.kind))));
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+const modes = [
+  { name: 'over http under /codex-archive/', root: () => server.url },
+  { name: 'from file://', root: () => pathToFileURL(build.dist).href + '/' },
+] as const;
+
+describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) => {
+  const fromDisk = name.startsWith('from file');
+
+  it('renders every item kind of every session, with no CSP violation', async () => {
+    const { page, problems } = await watchedPage(context);
+    for (const [id, expected] of kinds) {
+      await page.goto(`${root()}s/${id}/index.html`);
+      expect(await page.locator('h1').count()).toBe(1);
+      for (const kind of expected) {
+        const count = await page.locator(`.item.kind-${kind.replace(/_/g, '-')}`).count();
+        expect(count, `${id}: ${kind}`).toBeGreaterThan(0);
+      }
+    }
+    await page.close();
+    expect(problems.csp).toEqual([]);
+    expect(problems.errors).toEqual([]);
+    expect(problems.failedRequests).toEqual([]);
+  });
+
+  it('finds a word from deep inside a session and opens it', async () => {
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${root()}index.html`);
+    await page.keyboard.press('/');
+    const dialog = page.locator('#search-dialog');
+    await expect(dialog.isVisible()).resolves.toBe(true);
+    await dialog.locator('[data-search-input]').fill(DEEP_WORD);
+    const first = dialog.locator('[data-search-results] li a').first();
+    await first.waitFor({ timeout: 15_000 });
+    const hrefs = await dialog.locator('[data-search-results] li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    // The word sits in the folded middle of a long command output: it must be indexed anyway.
+    expect(hrefs, 'search results for the planted word').toEqual([expect.stringContaining(`s/${DEEP_SESSION}/index.html`)]);
+    await first.click();
+    await page.waitForURL(new RegExp(`/s/${DEEP_SESSION}/`), { timeout: 10_000 });
+    expect(await page.locator('h1').count()).toBe(1);
+    await page.close();
+    expect(problems.csp).toEqual([]);
+    expect(problems.errors).toEqual([]);
+    if (fromDisk) expect(problems.failedRequests).toEqual([]);
+  });
+
+  it('narrows results with a filter and sorts by date', async () => {
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${root()}search/index.html`);
+    const results = page.locator('main [data-search-results] li');
+    const status = page.locator('main [data-search-status]');
+    await page.locator('main [data-search-input]').fill('tests');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/\d+ sessions?\./);
+    const all = await results.count();
+    expect(all).toBeGreaterThan(1);
+    await page.locator('select[data-search-filter="project"]').selectOption('github.com/maya-okafor/quillpad');
+    await expect.poll(async () => results.count(), { timeout: 15_000 }).toBeLessThan(all);
+    const narrowed = await results.count();
+    expect(narrowed).toBeGreaterThan(0);
+    await page.locator('select[data-search-sort]').selectOption('date-desc');
+    await expect.poll(async () => {
+      const dates = await results.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime') ?? ''));
+      return dates.length === narrowed && dates.every((d, i) => i === 0 || dates[i - 1]! >= d);
+    }).toBe(true);
+    await page.close();
+    expect(problems.csp).toEqual([]);
+    expect(problems.errors).toEqual([]);
+  });
+
+  it('resolves every internal link, with no CSP violation or failed request', async () => {
+    const { page, problems } = await watchedPage(context);
+    const start = `${root()}index.html`;
+    const seen = new Set<string>([start]);
+    const queue = [start];
+    const broken: string[] = [];
+    while (queue.length) {
+      const url = queue.shift()!;
+      const response = await page.goto(url);
+      if (!fromDisk && response?.status() !== 200) broken.push(`${url} (${response?.status()})`);
+      if (!url.endsWith('.html')) continue;
+      const links = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      for (const link of links) {
+        const clean = link.split('#')[0]!;
+        if (!clean.startsWith(root()) || seen.has(clean)) continue;
+        expect(clean.endsWith('index.html') || /\.(txt|png|jpg|gif|webp)$/.test(clean), `link ${clean} on ${url}`).toBe(true);
+        seen.add(clean);
+        queue.push(clean);
+      }
+    }
+    await page.close();
+    expect(seen.size).toBeGreaterThan(30);
+    expect(broken).toEqual([]);
+    expect(problems.failedRequests).toEqual([]);
+    expect(problems.csp).toEqual([]);
+    expect(problems.errors).toEqual([]);
+  });
+});
+
+describe.skipIf(skipBrowser)('accessibility (axe-core) per page type', () => {
+  const axeSource = readFileSync(path.resolve(__dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
+  const pages = [
+    ['home', 'index.html'],
+    ['session', `s/${DEEP_SESSION}/index.html`],
+    ['session with images and tools', 's/019e45a3-ca84-71fc-b928-4794214872a4/index.html'],
+    ['year', '2026/index.html'],
+    ['month', '2026/05/index.html'],
+    ['day', '2026/05/12/index.html'],
+    ['projects', 'projects/index.html'],
+    ['search', 'search/index.html'],
+  ] as const;
+
+  it.each(pages)('%s page has no axe violations (WCAG 2 A/AA)', async (_kind, rel) => {
+    // The site's CSP (rightly) forbids injected inline scripts; bypass it for the axe run only.
+    const axeContext = await browser.newContext({ bypassCSP: true });
+    const page = await axeContext.newPage();
+    await page.goto(`${server.url}${rel}`);
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const result = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return result.violations.map((v: any) => `${v.id}: ${v.help} (${v.nodes.length}) e.g. ${v.nodes[0]?.target?.join(' ')}`);
+    });
+    await axeContext.close();
+    expect(violations).toEqual([]);
+  });
+});
