@@ -57,6 +57,14 @@ describe('highlight', () => {
     expect(highlightCode(big, 'ts')).toBe(big);
   });
 
+  test('very long lines are left uncoloured, other lines still highlighted', () => {
+    const long = `const a = "${'x'.repeat(2_100)}";`;
+    const html = highlightCode(`${long}\nconst b = 1;`, 'ts');
+    const [first, second] = html.split('\n');
+    expect(first).toBe(long.replace(/"/g, '&quot;'));
+    expect(second).toMatch(/^<span class="/);
+  });
+
   test('repeated input comes from the cache with the same result', () => {
     const a = highlightCode('fn main() {}', 'rust');
     expect(highlightCode('fn main() {}', 'rust')).toBe(a);

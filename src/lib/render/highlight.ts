@@ -42,6 +42,8 @@ const LANG_ALIASES: Record<string, string> = {
 
 /** Inputs larger than this are shown as escaped plain text: highlighting them costs seconds. */
 export const MAX_HIGHLIGHT_CHARS = 100_000;
+/** Lines longer than this (minified code, data blobs) are shown without colour. */
+export const MAX_HIGHLIGHT_LINE = 2_000;
 /** Bound on cached results; the oldest entry is dropped first. */
 const CACHE_LIMIT = 2_000;
 
@@ -136,6 +138,11 @@ function tokensToHtml(s: State, code: string, grammar: string): string {
   const lines = s.highlighter.codeToTokensWithThemes(code, {
     lang: grammar,
     themes: { light: LIGHT_THEME, dark: DARK_THEME },
+    // No time limit: on a cold grammar (regexes compile on first use) the default 500 ms limit cut
+    // lines short at random, so the same code came out coloured differently from run to run.
+    // Work per line is bounded instead, deterministically, by not tokenizing very long lines.
+    tokenizeTimeLimit: 0,
+    tokenizeMaxLineLength: MAX_HIGHLIGHT_LINE,
   });
   return lines
     .map((line) => {
