@@ -7,6 +7,7 @@
  * Usage: node scripts/build.mjs [--out dist] [--base /repo/] [--report file] [--cache-dir dir]
  *   --report     where report.json goes (default .codex-archive/report.json; never inside --out)
  *   --cache-dir  Astro's cache (content store); give separate builds separate caches
+ *   --config     another Astro config file (default astro.config.mjs)
  * Sources come from astro.config.mjs / CODEX_ARCHIVE_SOURCES / CODEX_HOME / ~/.codex (else the demo).
  */
 import { spawnSync } from 'node:child_process';
@@ -34,11 +35,12 @@ const { values: args } = parseArgs({
     base: { type: 'string' },
     report: { type: 'string' },
     'cache-dir': { type: 'string' },
+    config: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
 if (args.help) {
-  console.log('Usage: npm run build [-- --out <folder>] [--base /<repo>/] [--report <file>] [--cache-dir <folder>]');
+  console.log('Usage: npm run build [-- --out <folder>] [--base /<repo>/] [--report <file>] [--cache-dir <folder>] [--config <file>]');
   process.exit(0);
 }
 
@@ -103,6 +105,8 @@ try {
     outDir: tmp,
     ...(args.base ? { base: args.base } : {}),
     ...(args['cache-dir'] ? { cacheDir: path.resolve(root, args['cache-dir']) } : {}),
+    // Astro joins configFile onto root, so it must be relative to it.
+    ...(args.config ? { configFile: path.relative(root, path.resolve(root, args.config)) } : {}),
     logLevel: 'info',
   });
 } catch (error) {

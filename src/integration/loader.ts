@@ -86,6 +86,7 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
     const files = archive.files.filter((f) => {
       if (f.threadId !== null && excludeIds.has(f.threadId)) {
         report.files.excluded++;
+        state.excludedIds.add(f.threadId);
         return false;
       }
       return true;
@@ -122,6 +123,8 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
       }
       if (excludeIds.has(summary.id) || matchesAny(summary.cwd, excludeCwd)) {
         report.files.excluded++;
+        state.excludedIds.add(summary.id);
+        if (file.threadId) state.excludedIds.add(file.threadId);
         return;
       }
       if (keep.has(summary.id)) {

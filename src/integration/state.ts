@@ -34,6 +34,8 @@ export interface BuildState {
   report: BuildReport;
   /** Offline search entries by session id, filled as session pages render. */
   offline: Map<string, OfflineEntry>;
+  /** Ids of sessions left out by `exclude` (filled by the loader): scrubbed from other pages. */
+  excludedIds: Set<string>;
   /** Lazily created redactor for page rendering (one per build). */
   redactor: Promise<unknown> | null;
   /** When the build started (performance.now()), for phase timings. */
@@ -50,6 +52,7 @@ export function initState(init: Pick<BuildState, 'options' | 'root' | 'command'>
     base: '/',
     report: new BuildReport(),
     offline: new Map(),
+    excludedIds: new Set(init.options.exclude.ids),
     redactor: null,
     startedAt: performance.now(),
   };

@@ -96,20 +96,21 @@
     return {
       search: function (query, filters, sort, limit) {
         var terms = words(query);
+        /** @type {{ p: (typeof prepared)[number], score: number, matched: string[] }[]} */
         var found = [];
         for (var i = 0; i < prepared.length; i++) {
-          var p = prepared[i];
+          var p = /** @type {(typeof prepared)[number]} */ (prepared[i]);
           var ok = true;
           for (var name in filters) {
             var values = p.e.filters[name] || [];
-            if (values.indexOf(filters[name]) === -1) ok = false;
+            if (values.indexOf(filters[name] || '') === -1) ok = false;
           }
           if (!ok) continue;
           var score = 0;
           /** @type {string[]} */
           var matched = [];
           for (var t = 0; t < terms.length && ok; t++) {
-            var term = terms[t];
+            var term = terms[t] || '';
             var inTitle = p.titleWords.some(function (/** @type {string} */ w) {
               return w.indexOf(term) === 0;
             });

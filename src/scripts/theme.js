@@ -18,7 +18,7 @@
   function effective() {
     var t = html.dataset.theme;
     if (t === 'light' || t === 'dark') return t;
-    return window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    return typeof window.matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   }
 
   document.addEventListener('DOMContentLoaded', function () {

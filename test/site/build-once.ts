@@ -38,26 +38,28 @@ function runKey(): string {
   return started ? `${pid}-${started}` : String(pid);
 }
 
-function runBuild(b: DemoBuild): Promise<void> {
+/** Runs scripts/build.mjs with these arguments on the demo home; resolves with its output. */
+export function runBuildScript(args: string[], log: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const args = [
-      path.join(projectRoot, 'scripts', 'build.mjs'),
-      '--out', b.dist,
-      '--base', BASE,
-      '--report', b.report,
-      '--cache-dir', path.join(b.dir, 'cache'),
-    ];
     const env = { ...process.env, CODEX_HOME: demoHome, CODEX_ARCHIVE_SOURCES: '' };
-    const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'build.mjs'), ...args], {
+      cwd: projectRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.on('close', async (code) => {
-      await writeFile(b.log, output);
-      if (code === 0) resolve();
-      else reject(new Error(`Demo build failed (exit ${code}):\n${output.slice(-4000)}`));
+      await writeFile(log, output);
+      if (code === 0) resolve(output);
+      else reject(new Error(`Build failed (exit ${code}):\n${output.slice(-4000)}`));
     });
   });
+}
+
+async function runBuild(b: DemoBuild): Promise<void> {
+  await runBuildScript(['--out', b.dist, '--base', BASE, '--report', b.report, '--cache-dir', path.join(b.dir, 'cache')], b.log);
 }
 
 /** Builds the demo once per run (or waits for the worker that does) and returns its paths. */

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageRef, Item, Session } from '../../lib/model/session.ts';
 import { readRolloutAt } from '../../lib/reader.ts';
+import { redactDeep } from '../../lib/redact/index.ts';
 import { DEFAULT_COLLAPSE } from '../../lib/render/output.ts';
 import { sessionDigest } from '../offline-index.ts';
 import { asRedact, pageRedactor } from '../redaction.ts';
@@ -72,6 +73,28 @@ export function searchFilters(summary: Summary, timeZone: string): SearchFilters
   };
 }
 
+/**
+ * Replaces the ids of excluded sessions wherever they appear in a session (fork and parent
+ * links, sub-agent calls, raw records), so an excluded session leaves no id, link or search
+ * entry behind. Turns a fork copied from an excluded session are the fork's own content and stay.
+ */
+export function scrubExcluded<T>(session: T, excluded: ReadonlySet<string>): T {
+  if (excluded.size === 0) return session;
+  const pattern = new RegExp([...excluded].map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  const hits = new Map<string, number>();
+  const scrub = {
+    hits,
+    resetHits: () => hits.clear(),
+    redact: (text: string) => (typeof text === 'string' ? text.replace(pattern, '(excluded session)') : text),
+  };
+  const out = redactDeep(session, scrub) as T & { lineage?: { forkedFrom: string | null; parent: string | null } };
+  if (out.lineage) {
+    if (out.lineage.forkedFrom === '(excluded session)') out.lineage.forkedFrom = null;
+    if (out.lineage.parent === '(excluded session)') out.lineage.parent = null;
+  }
+  return out;
+}
+
 /** The prepared page. */
 export interface SessionPage {
   session: Session;
@@ -93,7 +116,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
   if (!summary.sourceRoot) throw new Error(`Session ${summary.id} has no source folder in the store; rebuild with --force.`);
   const result = await readRolloutAt(summary.sourceRoot, summary.file, { threadName: summary.threadName });
   state.report.addSession(result.session, result.counts);
-  const session = asRedact(await pageRedactor())(result.session);
+  const session = scrubExcluded(asRedact(await pageRedactor())(result.session), state.excludedIds);
 
   knownIds ??= archiveIndex().then((index) => new Set(index.sessions.map((s) => s.id)));
   const known = await knownIds;
