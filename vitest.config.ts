@@ -1,11 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
-// One runner for everything: unit tests over src/lib, component tests through Astro's
-// container API, and browser tests that build the fixtures and drive headless Chromium.
+// One `npm test` for everything: unit tests over src/lib, the reader against the real corpus,
+// site and browser tests (plain Node), and component tests, which need Astro's Vite plugins
+// and so run as their own project (vitest.components.config.ts).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 300_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/components/**', '**/node_modules/**'],
+        },
+      },
+      './vitest.components.config.ts',
+    ],
   },
 });
