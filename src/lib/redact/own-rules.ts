@@ -1,0 +1,347 @@
+/**
+ * Our own detectors, for what the two libraries miss (field notes: `.env` values, URL
+ * passwords, auth headers, cut tokens). Each returns findings on the scanned text; none
+ * decides what the text becomes.
+ */
+import { TOKEN_CHAR, type Finding } from './findings.ts';
+
+const SECRET = 3;
+
+// ---------------------------------------------------------------------------------------------
+// KEY=value assignments
+
+/** Words in a key name that mark its value as secret. */
+const SECRET_KEY_HINT = /token|secret|passw(?:or)?d|pwd|credential|api[_.-]?key|apikey|access[_.-]?key|account[_.-]?key|private[_.-]?key|auth|cookie|session[_.-]?key|client[_.-]?secret/gi;
+
+/** The same, for a single test (a global regex keeps state between calls). */
+const SECRET_KEY_TEST = new RegExp(SECRET_KEY_HINT.source, 'i');
+
+/** Key words that make the value not a secret (a count, a name, a place, a kind). */
+const NOT_SECRET_KEY = /(?:^|[_.-])(?:tokens|count|counts|max|min|limit|length|len|size|type|types|usage|used|id|ids|file|path|dir|url|uri|endpoint|name|names|expires?|expiry|ttl|field|header|prompt|budget|estimate|total|input|output|cached|reasoning|required|enabled|method|mode|provider|policy|env[_-]?var|var|hint|format|style)$|^(?:author|authors|authored|authority|authorize|authorized|oauth[_-]?url|tokenizer|tokenize)/i;
+
+/** Values that are not secrets: references, placeholders, types, literals. */
+const TRIVIAL_VALUE = /^(?:|null|nil|none|true|false|undefined|string|str|number|int|integer|bool|boolean|bytes|any|unknown|object|optional|required|redacted|changeme|\*+|x+|\.+|-+|<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_]+%|\{\{.*\}\}|\$\(.*\)|[0-9]+(?:\.[0-9]+)?)$/i;
+
+/** Splits a key into its words (snake, kebab, dotted, camelCase) and tests the key. */
+export function isSecretKey(key: string): boolean {
+  const k = key.replace(/^-+/, '');
+  if (NOT_SECRET_KEY.test(k)) return false;
+  // camelCase → snake so the word tests see `maxTokens` as `max_Tokens`.
+  const snake = k.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+  if (NOT_SECRET_KEY.test(snake)) return false;
+  return SECRET_KEY_TEST.test(k);
+}
+
+const KEY_CHAR = /[A-Za-z0-9_.-]/;
+
+/**
+ * Finds `key=value`, `key: value`, `"key": "value"`, `key = 'value'`, `\"key\": \"value\"`
+ * (JSON inside a JSON string), `--key value`/`--key=value`, starting from each key hint.
+ */
+export function findAssignments(text: string): Finding[] {
+  const out: Finding[] = [];
+  SECRET_KEY_HINT.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let skipTo = 0;
+  while ((m = SECRET_KEY_HINT.exec(text)) !== null) {
+    if (m.index < skipTo) continue;
+    // Widen to the whole key.
+    let ks = m.index;
+    while (ks > 0 && KEY_CHAR.test(text[ks - 1]!) && m.index - ks < 80) ks--;
+    let ke = m.index + m[0].length;
+    while (ke < text.length && KEY_CHAR.test(text[ke]!) && ke - ks < 120) ke++;
+    SECRET_KEY_HINT.lastIndex = ke;
+    const key = text.slice(ks, ke);
+    if (!isSecretKey(key)) continue;
+    const found = valueAfterKey(text, ks, ke, key.startsWith('-'));
+    if (found) {
+      out.push({ start: found[0], end: found[1], rule: 'assignment', priority: SECRET });
+      skipTo = found[1];
+    }
+  }
+  return out;
+}
+
+/** After a key ending at `ke`: the separator, then the value's range, or null. */
+function valueAfterKey(text: string, ks: number, ke: number, isFlag: boolean): [number, number] | null {
+  let i = ke;
+  // A closing quote of a quoted key, possibly escaped once or more (`\"`, `\\\"`).
+  const q = /^(\\*)(["'`])/.exec(text.slice(i, i + 8));
+  let keyQuoted = false;
+  if (q) {
+    // Only if the key was opened by the same quote.
+    const open = text.slice(Math.max(0, ks - q[0].length), ks);
+    if (open === q[0]) {
+      keyQuoted = true;
+      i += q[0].length;
+    }
+  }
+  const sep = /^[ \t]{0,4}(:=|=>|=|:)[ \t]{0,8}/.exec(text.slice(i, i + 24));
+  let colon = false;
+  if (sep) {
+    i += sep[0].length;
+    colon = sep[1] === ':';
+    // `key: value` where the value is on the next line is YAML nesting, not a value.
+    if (text[i] === '\n' || text[i] === '\r') return null;
+  } else if (isFlag && /^[ \t]+/.test(text.slice(i, i + 2))) {
+    i += /^[ \t]+/.exec(text.slice(i, i + 8))![0].length;
+    if (text[i] === '-') return null;
+  } else return null;
+  // Quoted value, with the same escaping depth as the key when the key was quoted.
+  const vq = /^(\\*)(["'`])/.exec(text.slice(i, i + 8));
+  if (vq) {
+    const quote = vq[0];
+    const start = i + quote.length;
+    let end = start;
+    // A value ends at the same quote sequence (a deeper-escaped quote is part of the value).
+    for (;;) {
+      const at = text.indexOf(quote, end);
+      if (at < 0) {
+        end = lineEnd(text, start);
+        break;
+      }
+      // `\"` inside a `"`-quoted value: an escaped quote, keep going.
+      if (quote.length === 1 && text[at - 1] === '\\' && quote !== '`') {
+        end = at + 1;
+        continue;
+      }
+      // A value does not run over a line end (bounded search: no rescans of a long line).
+      const nl = text.slice(start, at).indexOf('\n');
+      end = nl >= 0 ? start + nl : at;
+      break;
+    }
+    const value = text.slice(start, end);
+    if (isTrivial(value)) return null;
+    return [start, end];
+  }
+  // Unquoted value: up to whitespace, a quote, a separator, or a JSON escape.
+  let end = i;
+  while (end < text.length && !/[\s"'`,;&|<>(){}[\]\\]/.test(text[end]!)) end++;
+  const value = text.slice(i, end);
+  if (isTrivial(value)) return null;
+  if (text[end] === '(') return null; // a call: `token = getToken()`
+  if (/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(value) && !/\d/.test(value)) return null; // `config.token`
+  // `key: word` in prose or YAML: only when the value looks made up (digit, mixed case, symbol) or long.
+  if (colon && !keyQuoted && !/[0-9]|[A-Z]|[^A-Za-z]/.test(value.slice(1)) && value.length < 16) return null;
+  return [i, end];
+}
+
+function lineEnd(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  return nl < 0 ? text.length : nl;
+}
+
+/** True for values that are not secrets: empty, short, references, types, numbers. */
+export function isTrivialValue(value: string): boolean {
+  return isTrivial(value);
+}
+
+function isTrivial(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 3) return true;
+  return TRIVIAL_VALUE.test(v) || v.startsWith('\u0000');
+}
+
+// ---------------------------------------------------------------------------------------------
+// URL passwords, auth headers, cookies
+
+/** After `://`: `user:password@`. Sticky, tried only where `://` occurs (fast on long text). */
+const USERINFO = /([^\s:/@'"`<>\\]{1,200}):([^\s/@'"`<>\\]{1,300})@/y;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+
+/** `scheme://user:pass@host` → the password only (user and host stay). */
+export function findUrlPasswords(text: string): Finding[] {
+  const out: Finding[] = [];
+  let at = text.indexOf('://');
+  while (at >= 0) {
+    let s = at;
+    while (s > 0 && at - s < 21 && SCHEME_CHAR.test(text[s - 1]!)) s--;
+    USERINFO.lastIndex = at + 3;
+    const m = s < at && /[A-Za-z]/.test(text[s]!) ? USERINFO.exec(text) : null;
+    if (m) {
+      const pass = m[2]!;
+      const start = at + 3 + m[1]!.length + 1;
+      if (!/^\$\{?[A-Za-z_]\w*\}?$/.test(pass)) out.push({ start, end: start + pass.length, rule: 'url-password', priority: SECRET });
+    }
+    at = text.indexOf('://', at + 3);
+  }
+  return out;
+}
+
+const AUTH_HEADER = /\b(?:proxy-)?authorization\b["'\\]*[ \t]*[:=][ \t]*["'\\]*[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|apikey|aws4-hmac-sha256)\b[ \t]*)?/gi;
+const COOKIE_HEADER = /\b(?:set-)?cookie\b["'\\]*[ \t]*:[ \t]*["'\\]*/gi;
+const BEARER = /\bbearer[ \t]+(?=[A-Za-z0-9\-._~+/]{12,})/gi;
+const CURL_USER = /(?:^|[\s'"])(?:-u|--user)[ \t=]+['"]?([^\s:'"]{1,100}):/g;
+
+/** `Authorization:` values (scheme kept), `Cookie:`/`Set-Cookie:` values, bare `Bearer x`, `curl -u user:pass`. */
+export function findHeaders(text: string): Finding[] {
+  const out: Finding[] = [];
+  const valueTo = (from: number, stop: RegExp) => {
+    let e = from;
+    while (e < text.length && !stop.test(text[e]!)) e++;
+    return e;
+  };
+  for (const [re, rule, stop] of [
+    [AUTH_HEADER, 'auth-header', /[\s"'\\,;]/],
+    [BEARER, 'auth-header', /[\s"'\\,;]/],
+    [COOKIE_HEADER, 'cookie', /[\r\n"'\\]/],
+  ] as const) {
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      const start = m.index + m[0].length;
+      let end = valueTo(start, stop);
+      // Digest and friends carry `k="v", …` parameters: take the rest of the line.
+      if (rule === 'auth-header' && /digest|negotiate/i.test(m[0])) end = lineEnd(text, start);
+      const value = text.slice(start, end);
+      if (value.length < 6 || isTrivial(value)) continue;
+      out.push({ start, end, rule, priority: SECRET });
+    }
+  }
+  CURL_USER.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = CURL_USER.exec(text)) !== null) {
+    const start = m.index + m[0].length;
+    const end = valueTo(start, /[\s'"]/);
+    if (end - start >= 3 && !isTrivial(text.slice(start, end))) out.push({ start, end, rule: 'url-password', priority: SECRET });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private keys
+
+const PEM_BEGIN = /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g;
+const PEM_END = /-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g;
+
+/**
+ * Whole PEM private key blocks, BEGIN to END line. Without an END (a cut transcript) the block
+ * runs to the end of the text: a half key is still a key. Works on JSON-escaped blocks too
+ * (`\n` stays two characters; we only look for the markers).
+ */
+export function findPrivateKeys(text: string): Finding[] {
+  const out: Finding[] = [];
+  PEM_BEGIN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = PEM_BEGIN.exec(text)) !== null) {
+    PEM_END.lastIndex = m.index + m[0].length;
+    const e = PEM_END.exec(text);
+    const end = e ? e.index + e[0].length : text.length;
+    out.push({ start: m.index, end, rule: 'private-key', priority: SECRET });
+    PEM_BEGIN.lastIndex = end;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cut tokens
+
+/** Prefixes of well-known token formats; a cut token is recognised by prefix alone. */
+const TOKEN_PREFIXES = [
+  'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glrt-', 'glptt-',
+  'xoxb-', 'xoxp-', 'xoxa-', 'xoxr-', 'xoxs-', 'xoxe-', 'xapp-', 'sk-ant-', 'sk-proj-', 'sk-svcacct-',
+  'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'whsec_', 'AKIA', 'ASIA', 'AIza', 'npm_', 'pypi-AgE',
+  'SG.', 'eyJ', 'hf_', 'xai-', 'gsk_', 'dop_v1_', 'doo_v1_', 'shpat_', 'shpss_', 'shpca_', 'lin_api_',
+  'sq0atp-', 'sq0csp-', 'AccountKey=', 'SharedAccessKey=', 'ya29.', '1//0',
+];
+const escapeRe = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+const CUT_PREFIX = new RegExp(`(?<![A-Za-z0-9])(?:${TOKEN_PREFIXES.map(escapeRe).join('|')}|sk-)`, 'g');
+/** What may follow a cut: `…`, `...`, `[truncated…`, or nothing (the end of the text). */
+const CUT_MARK = /^(?:…|\.\.\.|\s*\[(?:truncated|cut|…))/;
+
+/**
+ * A token of a known format cut short (by `…` or the end of the text): hidden to the cut.
+ * Linear on purpose: from each prefix we walk the token once and resume after it.
+ */
+export function findCutTokens(text: string): Finding[] {
+  const out: Finding[] = [];
+  CUT_PREFIX.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = CUT_PREFIX.exec(text)) !== null) {
+    const afterPrefix = m.index + m[0].length;
+    let end = afterPrefix;
+    // Walk the token; `.` is part of it unless it starts a `...` cut mark.
+    while (end < text.length && TOKEN_CHAR.test(text[end]!) && !text.startsWith('...', end)) end++;
+    if (end - afterPrefix >= 6 && (end === text.length || CUT_MARK.test(text.slice(end, end + 16)))) {
+      out.push({ start: m.index, end, rule: 'cut-token', priority: SECRET });
+    }
+    CUT_PREFIX.lastIndex = Math.max(end, m.index + 1);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// E-mail, home folder, user name
+
+/** The domain after `@` (sticky: tried only where an `@` is). */
+const EMAIL_DOMAIN = /(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24})(?![A-Za-z0-9-])/y;
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const ALNUM = /[A-Za-z0-9]/;
+/** Looks like an address but is a file (`icon@2x.png`) or an SSH remote (`git@github.com`). */
+const FILE_TLD = /\.(?:png|jpe?g|gif|svg|webp|ico|js|mjs|cjs|ts|tsx|jsx|json|css|map|html?|md|txt|lock|ya?ml|toml|py|rs|go|rb|sh|zip|gz|tgz|wasm)$/i;
+/** Domains reserved for examples and tests (RFC 2606, RFC 6761): nobody's real address. */
+const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$/i;
+
+/**
+ * E-mail addresses, except: reserved example/test domains, SSH remotes (`git@host`), file names
+ * that look like addresses, and the allowlist (exact addresses, or `@domain` entries).
+ */
+export function findEmails(text: string, allowlist: readonly string[]): Finding[] {
+  const out: Finding[] = [];
+  const exact = new Set(allowlist.filter((a) => !a.startsWith('@')).map((a) => a.toLowerCase()));
+  const domains = allowlist.filter((a) => a.startsWith('@')).map((a) => a.slice(1).toLowerCase());
+  let at = text.indexOf('@');
+  while (at >= 0) {
+    let s = at;
+    while (s > 0 && at - s < 64 && LOCAL_CHAR.test(text[s - 1]!)) s--;
+    while (s < at && !ALNUM.test(text[s]!)) s++;
+    EMAIL_DOMAIN.lastIndex = at + 1;
+    const d = s < at ? EMAIL_DOMAIN.exec(text) : null;
+    if (!d) {
+      at = text.indexOf('@', at + 1);
+      continue;
+    }
+    const end = at + 1 + d[0].length;
+    at = text.indexOf('@', end);
+    const addr = text.slice(s, end).toLowerCase();
+    const domain = d[0].toLowerCase();
+    if (FILE_TLD.test(domain) || RESERVED_DOMAIN.test(domain)) continue;
+    if (addr.startsWith('git@')) continue;
+    // `scheme://user:password@host`: the password rule's business, not an address.
+    if (text[s - 1] === ':' && /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/@]*:$/.test(text.slice(Math.max(0, s - 300), s))) continue;
+    if (exact.has(addr) || domains.some((dm) => domain === dm || domain.endsWith('.' + dm))) continue;
+    out.push({ start: s, end, rule: 'email', priority: 2 });
+  }
+  return out;
+}
+
+/** Occurrences of the home folder at a path boundary → `~`. */
+export function findHomePath(text: string, home: string): Finding[] {
+  const out: Finding[] = [];
+  const h = home.replace(/\/+$/, '');
+  if (h.length < 2) return out;
+  let at = text.indexOf(h);
+  while (at >= 0) {
+    const after = text[at + h.length];
+    const before = text[at - 1];
+    const boundaryAfter = after === undefined || !/[A-Za-z0-9_.-]/.test(after);
+    const boundaryBefore = before === undefined || !/[A-Za-z0-9_.-]/.test(before);
+    if (boundaryAfter && boundaryBefore) out.push({ start: at, end: at + h.length, rule: 'home-path', replacement: '~', priority: 0 });
+    at = text.indexOf(h, at + h.length);
+  }
+  return out;
+}
+
+/** The user name as a whole word. */
+export function findUserName(text: string, re: RegExp): Finding[] {
+  const out: Finding[] = [];
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) out.push({ start: m.index, end: m.index + m[0].length, rule: 'user-name', priority: 1 });
+  return out;
+}
+
+/** Builds the whole-word matcher for a user name (case-sensitive: names are usually lowercase words). */
+export function userNameRegex(name: string): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9_])${escapeRe(name)}(?![A-Za-z0-9_])`, 'g');
+}
