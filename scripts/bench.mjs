@@ -210,7 +210,15 @@ async function main() {
     }
     const inputBytes = listRollouts(home).reduce((s, f) => s + fs.statSync(f).size, 0);
     console.log(`${mode}: building ${n} sessions (${fmtMB(inputBytes)} MB)${changed ? `, one turn appended to ${changed.relPath}` : ''} …`);
-    const build = await runBuild(home, site, path.join(logs, `${mode}.log`), Number(values.timeout));
+    let build;
+    try {
+      build = await runBuild(home, site, path.join(logs, `${mode}.log`), Number(values.timeout));
+    } catch (err) {
+      // Keep the rows measured so far; say which mode failed and where its log is.
+      console.error(`  ${mode} failed: ${err.message}`);
+      rows.push({ mode, n, inputBytes, failed: err.message });
+      continue;
+    }
     const report = readPhases();
     const out = outputStats(site);
     // The floor: read + JSON.parse of the same input, in this process.
@@ -221,9 +229,11 @@ async function main() {
   }
   if (!values.keep) fs.rmSync(site, { recursive: true, force: true });
 
-  const phaseKeys = [...new Set(rows.flatMap((r) => Object.keys(r.report.phases ?? {})))];
+  const failed = rows.filter((r) => r.failed);
+  const ok = rows.filter((r) => !r.failed);
+  const phaseKeys = [...new Set(ok.flatMap((r) => Object.keys(r.report.phases ?? {})))];
   const head = ['mode', 'N', 'input MB', 'total s', ...phaseKeys.map((k) => `${k} s`), 'peak RSS MiB', 'output MB', 'largest HTML KB', 'floor s', 'floor MB/s', 'total/floor'];
-  const body = rows.map((r) => [
+  const body = ok.map((r) => [
     r.mode,
     r.n,
     fmtMB(r.inputBytes),
@@ -241,9 +251,11 @@ async function main() {
   console.log('\n' + fmtRow(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const b of body) console.log(fmtRow(b));
-  const largest = rows.at(-1)?.out.largest;
+  for (const r of failed) console.log(`${r.mode}: FAILED (${r.failed})`);
+  const largest = ok.at(-1)?.out.largest;
   if (largest?.file) console.log(`\nlargest HTML page: ${largest.file}`);
   console.log(`build logs: ${path.relative(ROOT, logs)}/`);
+  if (failed.length) process.exitCode = 1;
 }
 
 main().catch((err) => {
