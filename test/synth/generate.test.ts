@@ -107,7 +107,7 @@ describe('synthetic home generator', () => {
       if (p.bigOutput) big++;
       if (p.archived) archived++;
       if (p.generation === 3) paginated++;
-      projects.add(p.project.name);
+      projects.add(p.project!.name);
       months.add(new Date(p.ms).toISOString().slice(0, 7));
     }
     expect(long / n).toBeGreaterThan(0.007);
