@@ -5,6 +5,8 @@
  * Only session transcripts carry `data-pagefind-body`, so only they are indexed.
  */
 import type { AstroIntegrationLogger } from 'astro';
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import * as pagefind from 'pagefind';
 
 /** Thrown when Pagefind reports errors; the message lists them. */
@@ -15,6 +17,19 @@ export class PagefindError extends Error {
 function check(step: string, errors: readonly string[] | undefined): void {
   if (errors && errors.length > 0) {
     throw new PagefindError(`Pagefind failed to ${step}:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
+  }
+}
+
+/**
+ * Pagefind always writes its ready-made UIs too. The site uses only the JS API (its own dialog
+ * and search page, which also work offline), so the unused UI bundles are removed: less to
+ * publish, and no third-party code or contact addresses in the output for the verifier to flag.
+ */
+const UNUSED_UI = /^pagefind-(ui|modular-ui|component-ui)\.(js|css)$|^pagefind-highlight\.js$/;
+
+async function removeUnusedUi(outputPath: string): Promise<void> {
+  for (const name of await readdir(outputPath)) {
+    if (UNUSED_UI.test(name)) await rm(path.join(outputPath, name), { force: true });
   }
 }
 
@@ -31,8 +46,10 @@ export async function buildPagefindIndex(dir: string, logger: AstroIntegrationLo
     const index = created.index!;
     const added = await index.addDirectory({ path: dir });
     check('index the site', added.errors);
-    const written = await index.writeFiles({ outputPath: `${dir.replace(/\/$/, '')}/pagefind` });
+    const outputPath = path.join(dir, 'pagefind');
+    const written = await index.writeFiles({ outputPath });
     check('write its files', written.errors);
+    await removeUnusedUi(outputPath);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     logger.info(`Search index: ${added.page_count} pages in ${seconds}s.`);
     return added.page_count;
