@@ -105,9 +105,9 @@ function runBuild(home, site, logFile, timeoutMin) {
       clearTimeout(timer);
       fs.closeSync(log);
       const seconds = (performance.now() - t0) / 1000;
-      if (timedOut) return reject(new Error(`npm run build took longer than ${timeoutMin} min and was stopped; see ${path.relative(ROOT, logFile)}.`));
-      if (code !== 0) return reject(new Error(`npm run build exited with code ${code}; see ${path.relative(ROOT, logFile)}.`));
-      resolve({ seconds, peakRss: peak });
+      // A failed build still did (most of) its work: keep its time and memory, flag it.
+      const status = timedOut ? `timeout after ${timeoutMin} min` : code === 0 ? 'ok' : `exit ${code}`;
+      resolve({ seconds, peakRss: peak, status, log: path.relative(ROOT, logFile) });
     });
   });
 }
@@ -132,11 +132,18 @@ function outputStats(dir) {
   return { bytes, files, largest };
 }
 
-/** Phase times (ms) from the build report: `phases` if the build writes it, else `timingsMs`. */
-function readPhases() {
+/**
+ * Phase times (ms) from the build report: `phases` if the build writes it, else `timingsMs`.
+ * The report lives in the shared project root, so another build may have replaced it: use it
+ * only if it was written after `sinceMs` and names our home among its sources.
+ */
+function readPhases(home, sinceMs) {
   const file = path.join(ROOT, '.codex-archive', 'report.json');
   try {
+    if (fs.statSync(file).mtimeMs < sinceMs) return { phases: null, sessions: null, pages: null };
     const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const sources = (report.sources ?? []).map((s) => path.resolve(s.path ?? s));
+    if (sources.length && !sources.includes(path.resolve(home))) return { phases: null, sessions: null, pages: null };
     return { phases: report.phases ?? report.timingsMs ?? null, sessions: report.sessions ?? null, pages: report.pages ?? null };
   } catch {
     return { phases: null, sessions: null, pages: null };
@@ -200,7 +207,8 @@ async function main() {
       fs.rmSync(site, { recursive: true, force: true });
     } else if (!fs.existsSync(site)) {
       console.log(`No previous build in ${path.relative(ROOT, site)}: running an unmeasured warm-up build …`);
-      await runBuild(home, site, path.join(logs, `warmup.log`), Number(values.timeout));
+      const warmup = await runBuild(home, site, path.join(logs, `warmup.log`), Number(values.timeout));
+      if (warmup.status !== 'ok') console.error(`  warm-up build failed (${warmup.status}; see ${warmup.log}): ${mode} starts without a previous site.`);
     }
     let changed = null;
     if (mode === 'onechanged') {
@@ -210,17 +218,12 @@ async function main() {
     }
     const inputBytes = listRollouts(home).reduce((s, f) => s + fs.statSync(f).size, 0);
     console.log(`${mode}: building ${n} sessions (${fmtMB(inputBytes)} MB)${changed ? `, one turn appended to ${changed.relPath}` : ''} …`);
-    let build;
-    try {
-      build = await runBuild(home, site, path.join(logs, `${mode}.log`), Number(values.timeout));
-    } catch (err) {
-      // Keep the rows measured so far; say which mode failed and where its log is.
-      console.error(`  ${mode} failed: ${err.message}`);
-      rows.push({ mode, n, inputBytes, failed: err.message });
-      continue;
-    }
-    const report = readPhases();
-    const out = outputStats(site);
+    const startedAt = Date.now();
+    const build = await runBuild(home, site, path.join(logs, `${mode}.log`), Number(values.timeout));
+    if (build.status !== 'ok') console.error(`  ${mode}: the build failed (${build.status}); see ${build.log}. Its time and memory are still reported.`);
+    const report = readPhases(home, startedAt);
+    // A failed build leaves the previous site in place: do not report that one's size.
+    const out = build.status === 'ok' ? outputStats(site) : { bytes: 0, files: 0, largest: { bytes: 0, file: null } };
     // The floor: read + JSON.parse of the same input, in this process.
     const t0 = performance.now();
     await floorRead(listRollouts(home));
@@ -229,19 +232,19 @@ async function main() {
   }
   if (!values.keep) fs.rmSync(site, { recursive: true, force: true });
 
-  const failed = rows.filter((r) => r.failed);
-  const ok = rows.filter((r) => !r.failed);
-  const phaseKeys = [...new Set(ok.flatMap((r) => Object.keys(r.report.phases ?? {})))];
-  const head = ['mode', 'N', 'input MB', 'total s', ...phaseKeys.map((k) => `${k} s`), 'peak RSS MiB', 'output MB', 'largest HTML KB', 'floor s', 'floor MB/s', 'total/floor'];
-  const body = ok.map((r) => [
+  const failed = rows.filter((r) => r.build.status !== 'ok');
+  const phaseKeys = [...new Set(rows.flatMap((r) => Object.keys(r.report.phases ?? {})))];
+  const head = ['mode', 'status', 'N', 'input MB', 'total s', ...phaseKeys.map((k) => `${k} s`), 'peak RSS MiB', 'output MB', 'largest HTML KB', 'floor s', 'floor MB/s', 'total/floor'];
+  const body = rows.map((r) => [
     r.mode,
+    r.build.status,
     r.n,
     fmtMB(r.inputBytes),
     r.build.seconds.toFixed(1),
     ...phaseKeys.map((k) => fmtS(r.report.phases?.[k])),
     (r.build.peakRss / 1048576).toFixed(0),
-    fmtMB(r.out.bytes),
-    (r.out.largest.bytes / 1024).toFixed(0),
+    r.out.files ? fmtMB(r.out.bytes) : '-',
+    r.out.files ? (r.out.largest.bytes / 1024).toFixed(0) : '-',
     r.floorS.toFixed(2),
     (r.inputBytes / MB / r.floorS).toFixed(0),
     `${(r.build.seconds / r.floorS).toFixed(0)}x`,
@@ -251,8 +254,8 @@ async function main() {
   console.log('\n' + fmtRow(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const b of body) console.log(fmtRow(b));
-  for (const r of failed) console.log(`${r.mode}: FAILED (${r.failed})`);
-  const largest = ok.at(-1)?.out.largest;
+  for (const r of failed) console.log(`${r.mode}: the build failed (${r.build.status}); see ${r.build.log}. Phase times are from its report, if it wrote one.`);
+  const largest = rows.filter((r) => r.build.status === 'ok').at(-1)?.out.largest;
   if (largest?.file) console.log(`\nlargest HTML page: ${largest.file}`);
   console.log(`build logs: ${path.relative(ROOT, logs)}/`);
   if (failed.length) process.exitCode = 1;
