@@ -139,8 +139,12 @@ export function resolveOptions(
 
   let sources: ResolvedSource[] = [];
   let demo = false;
-  if (data?.sources) {
-    sources = data.sources.map((p) => ({ path: expandPath(p, ctx.root), origin: 'option' as const }));
+  // Check the folders even when another option is wrong, so one run reports every problem.
+  const givenSources =
+    data?.sources ??
+    (Array.isArray(rawSources) && rawSources.every((p) => typeof p === 'string' && p !== '') ? (rawSources as string[]) : null);
+  if (givenSources) {
+    sources = givenSources.map((p) => ({ path: expandPath(p, ctx.root), origin: 'option' as const }));
   } else if (rawSources === undefined) {
     const list = ctx.env.CODEX_ARCHIVE_SOURCES?.split(path.delimiter).filter((s) => s.trim() !== '');
     if (list && list.length > 0) {

@@ -45,11 +45,12 @@ describe('codexArchive() options', () => {
     );
     expect(message).toBe(
       [
-        'Invalid codexArchive() options in astro.config.mjs: 4 problems.',
+        'Invalid codexArchive() options in astro.config.mjs: 5 problems.',
         '  - `timeZone`: not an IANA time zone name; use e.g. "UTC" or "Europe/Paris".',
         '  - `exclude.ids`: expected array, got string. Use `exclude: { ids: [...], cwd: [...] }`.',
         '  - `redact`: expected boolean, got string. Use `redact: true` (the default) or `redact: false`.',
         '  - `(options)`: unknown option `colour`. Remove it; see "Options" in README.md.',
+        '  - `sources[0]`: /missing does not exist. Fix the path in astro.config.mjs, or remove it.',
       ].join('\n'),
     );
   });

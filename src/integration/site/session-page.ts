@@ -121,11 +121,14 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
   knownIds ??= archiveIndex().then((index) => new Set(index.sessions.map((s) => s.id)));
   const known = await knownIds;
   const outDir = state.outDir;
+  const building = state.command === 'build';
 
   const imageSrc = (image: ImageRef): string | null => {
     const match = image.url ? DATA_URL.exec(image.url) : null;
     const ext = match ? IMAGE_TYPES[match[1]!.toLowerCase()] : undefined;
-    if (!match || !ext || !outDir) return null;
+    if (!match || !ext) return null;
+    // `astro dev` has no output folder to write to: show the inline image as it is.
+    if (!building || !outDir) return image.url;
     const bytes = Buffer.from(match[2]!.replace(/\s+/g, ''), 'base64');
     const rel = assetPath('img', bytes, ext);
     if (writeOnce(outDir, rel, bytes)) state.report.assets.images++;
@@ -134,7 +137,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
 
   const largeOutputHref = (item: Item): string | null => {
     const text = outputOf(item);
-    if (text === null || text.length <= LARGE_OUTPUT_CHARS || !outDir) return null;
+    if (text === null || text.length <= LARGE_OUTPUT_CHARS || !building || !outDir) return null;
     const rel = assetPath('out', text, 'txt');
     if (writeOnce(outDir, rel, text)) state.report.assets.largeOutputs++;
     return href(here, rel);
