@@ -89,9 +89,12 @@ const compileAllowlist = (a: GitleaksAllowlist): CompiledAllowlist => ({
   stopwords: a.stopwords,
 });
 
-/** Lowercases ASCII only, so offsets stay the same (String#toLowerCase can change lengths). */
+/** Lowercases so that offsets stay the same (String#toLowerCase can change lengths). */
 export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  // Fast path: when lowercasing keeps the length, no character changed length (lowercase is
+  // never shorter), so offsets hold. `İ` → `i̇` is the kind of case that takes the slow path.
+  const lower = s.toLowerCase();
+  return lower.length === s.length ? lower : s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
 const escapeRe = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');

@@ -20,7 +20,7 @@ const SECRET_KEY_TEST = new RegExp(SECRET_KEY_HINT.source, 'i');
 const NOT_SECRET_KEY = /(?:^|[_.-])(?:tokens|count|counts|max|min|limit|length|len|size|type|types|usage|used|id|ids|file|path|dir|url|uri|endpoint|name|names|expires?|expiry|ttl|field|header|prompt|budget|estimate|total|input|output|cached|reasoning|required|enabled|method|mode|provider|policy|env[_-]?var|var|hint|format|style)$|^(?:author|authors|authored|authority|authorize|authorized|oauth[_-]?url|tokenizer|tokenize)/i;
 
 /** Values that are not secrets: references, placeholders, types, literals. */
-const TRIVIAL_VALUE = /^(?:|null|nil|none|true|false|undefined|string|str|number|int|integer|bool|boolean|bytes|any|unknown|object|optional|required|redacted|changeme|\*+|x+|\.+|-+|<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_]+%|\{\{.*\}\}|\$\(.*\)|[0-9]+(?:\.[0-9]+)?)$/i;
+const TRIVIAL_VALUE = /^(?:|null|nil|none|true|false|undefined|string|str|number|int|integer|bool|boolean|bytes|any|unknown|object|optional|required|redacted|changeme|\*+|x+|\.+|-+|<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_]+%|\{\{.*\}\}|\$\(.*\)|[0-9]+(?:\.[0-9]+)?|#[0-9a-f]{3,8}|__[A-Z0-9_]+__)$/i;
 
 /** Splits a key into its words (snake, kebab, dotted, camelCase) and tests the key. */
 export function isSecretKey(key: string): boolean {
@@ -121,6 +121,9 @@ function valueAfterKey(text: string, ks: number, ke: number, isFlag: boolean): [
   if (isTrivial(value)) return null;
   if (text[end] === '(') return null; // a call: `token = getToken()`
   if (/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(value) && !/\d/.test(value)) return null; // `config.token`
+  // `x = otherName` in code (spaces around `=`, a plain identifier): a reference, not a value.
+  // Shell and .env assignments (`KEY=value`, no spaces) are always hidden.
+  if (sep && /\s$/.test(sep[0]) && /^[A-Za-z_$][A-Za-z_$]*$/.test(value) && /[a-z]/.test(value)) return null;
   // `key: word` in prose or YAML: only when the value looks made up (digit, mixed case, symbol) or long.
   if (colon && !keyQuoted && !/[0-9]|[A-Z]|[^A-Za-z]/.test(value.slice(1)) && value.length < 16) return null;
   return [i, end];
@@ -169,7 +172,8 @@ export function findUrlPasswords(text: string): Finding[] {
 }
 
 const AUTH_HEADER = /\b(?:proxy-)?authorization\b["'\\]*[ \t]*[:=][ \t]*["'\\]*[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|apikey|aws4-hmac-sha256)\b[ \t]*)?/gi;
-const COOKIE_HEADER = /\b(?:set-)?cookie\b["'\\]*[ \t]*:[ \t]*["'\\]*/gi;
+/** A `Cookie:` header at a line start or after a quote or `-H`, not a `cookie:` property in code. */
+const COOKIE_HEADER = /(?:^|[\n"'`]|-H[ \t]+|--header[ \t]+)[ \t]*(?:set-)?cookie[ \t]*:[ \t]*/gi;
 const BEARER = /\bbearer[ \t]+(?=[A-Za-z0-9\-._~+/]{12,})/gi;
 const CURL_USER = /(?:^|[\s'"])(?:-u|--user)[ \t=]+['"]?([^\s:'"]{1,100}):/g;
 
@@ -195,6 +199,8 @@ export function findHeaders(text: string): Finding[] {
       if (rule === 'auth-header' && /digest|negotiate/i.test(m[0])) end = lineEnd(text, start);
       const value = text.slice(start, end);
       if (value.length < 6 || isTrivial(value)) continue;
+      // Cookies are `name=value` pairs: anything else is not a cookie header.
+      if (rule === 'cookie' && !/^[^\s=;]+=/.test(value)) continue;
       out.push({ start, end, rule, priority: SECRET });
     }
   }
