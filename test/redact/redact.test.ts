@@ -128,3 +128,18 @@ describe('home folder, user name, e-mail', () => {
     );
   });
 });
+
+describe('placeholders', () => {
+  it('no placeholder of any rule matches a rule, alone or in context', async () => {
+    const { createDetectors } = await import('../../src/lib/redact/index.ts');
+    const { scanText } = await import('../../src/lib/redact/verify.ts');
+    const ids = createDetectors(options).ruleIds;
+    const r = createRedactorSync({ homeDir: '/home/alice', userName: 'alice' });
+    for (const id of [...ids.secretlint, ...ids.gitleaks, ...ids.own]) {
+      const p = placeholder(id);
+      const text = `${p}\nAPI_KEY=${p} "token": "${p}" Authorization: Bearer ${p} postgres://u:${p}@h/x ${p}…`;
+      expect(r.redact(text), id).toBe(text);
+      expect(scanText(text, 'x.txt'), id).toEqual([]);
+    }
+  });
+});

@@ -66,3 +66,17 @@ describe('verify', () => {
     expect(err.stderr).toMatch(/^verify: \d+ findings? in 1 files/m);
   });
 });
+
+describe('verify script options', () => {
+  it('accepts the build e-mail allowlist and rejects unknown options', async () => {
+    const script = join(import.meta.dirname, '..', '..', 'scripts', 'verify.mjs');
+    const dir = site({ 'about.html': '<p>Contact: archive-owner@corp.dev</p>' });
+    const flagged = await run(process.execPath, [script, dir]).catch((e) => e);
+    expect(flagged.code).toBe(1);
+    expect(flagged.stdout).toMatch(/^about\.html:1 email$/m);
+    const allowed = await run(process.execPath, [script, dir, '--allow-email=@corp.dev']);
+    expect(allowed.stdout).toMatch(/^verify: 0 findings/m);
+    const bad = await run(process.execPath, [script, dir, '--nope']).catch((e) => e);
+    expect(bad.code).toBe(2);
+  });
+});
