@@ -13,6 +13,9 @@ const SECRET = 3;
 /** Words in a key name that mark its value as secret. */
 const SECRET_KEY_HINT = /token|secret|passw(?:or)?d|pwd|credential|api[_.-]?key|apikey|access[_.-]?key|account[_.-]?key|private[_.-]?key|auth|cookie|session[_.-]?key|client[_.-]?secret/gi;
 
+/** Keys that are file names. */
+const FILE_NAME = /\.(?:css|scss|js|mjs|cjs|ts|tsx|jsx|json|md|mdx|html?|ya?ml|toml|py|rs|go|rb|java|kt|swift|c|h|cpp|sh|txt|lock|astro|vue|svelte)$/i;
+
 /** The same, for a single test (a global regex keeps state between calls). */
 const SECRET_KEY_TEST = new RegExp(SECRET_KEY_HINT.source, 'i');
 
@@ -25,6 +28,8 @@ const TRIVIAL_VALUE = /^(?:|null|nil|none|true|false|undefined|string|str|number
 /** Splits a key into its words (snake, kebab, dotted, camelCase) and tests the key. */
 export function isSecretKey(key: string): boolean {
   const k = key.replace(/^-+/, '');
+  // A file name (`tokens.css`, `auth.ts`), as in grep output `src/auth.ts:12:…`.
+  if (FILE_NAME.test(k)) return false;
   if (NOT_SECRET_KEY.test(k)) return false;
   // camelCase → snake so the word tests see `maxTokens` as `max_Tokens`.
   const snake = k.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
