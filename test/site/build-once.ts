@@ -38,10 +38,10 @@ function runKey(): string {
   return started ? `${pid}-${started}` : String(pid);
 }
 
-/** Runs scripts/build.mjs with these arguments on the demo home; resolves with its output. */
-export function runBuildScript(args: string[], log: string): Promise<string> {
+/** Runs scripts/build.mjs with these arguments on a Codex home (the demo by default); resolves with its output. */
+export function runBuildScript(args: string[], log: string, home = demoHome): Promise<string> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, CODEX_HOME: demoHome, CODEX_ARCHIVE_SOURCES: '' };
+    const env = { ...process.env, CODEX_HOME: home, CODEX_ARCHIVE_SOURCES: '' };
     const child = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'build.mjs'), ...args], {
       cwd: projectRoot,
       env,

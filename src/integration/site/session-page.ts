@@ -9,8 +9,9 @@ import path from 'node:path';
 import type { ImageRef, Item, Session } from '../../lib/model/session.ts';
 import { readRolloutAt } from '../../lib/reader.ts';
 import { redactDeep } from '../../lib/redact/index.ts';
-import { DEFAULT_COLLAPSE } from '../../lib/render/output.ts';
+import { DEFAULT_COLLAPSE, type CollapseOptions } from '../../lib/render/output.ts';
 import { sessionDigest } from '../offline-index.ts';
+import { outputCap } from './output-budget.ts';
 import { asRedact, pageRedactor } from '../redaction.ts';
 import { getState } from '../state.ts';
 import { dayKey } from '../utils/dates.ts';
@@ -22,11 +23,6 @@ import { archiveIndex } from './collection.ts';
 const IMAGE_TYPES: Record<string, string> = { png: 'png', jpeg: 'jpg', jpg: 'jpg', gif: 'gif', webp: 'webp', avif: 'avif' };
 const DATA_URL = /^data:image\/([a-z]+);base64,([A-Za-z0-9+/=\s]+)$/i;
 
-/**
- * Outputs longer than what the page keeps in view (the transcript's collapse budget) are also
- * written whole to a `.txt` file the page links, so no text is lost and no page grows past ~2 MB.
- */
-export const LARGE_OUTPUT_CHARS = DEFAULT_COLLAPSE.maxChars;
 
 /** Pagefind filters of a session: one component writes them (SearchMeta.astro). */
 export type SearchFilters = Record<string, string[]>;
@@ -104,6 +100,8 @@ export interface SessionPage {
   hrefForSession: (id: string) => string | null;
   imageSrc: (image: ImageRef) => string | null;
   largeOutputHref: (item: Item) => string | null;
+  /** Output folding for this page (the per-output cap shrinks for output-heavy sessions). */
+  collapse: CollapseOptions;
   filters: SearchFilters;
 }
 
@@ -135,9 +133,14 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     return href(here, rel);
   };
 
+  const lengths: number[] = [];
+  for (const turn of session.turns) for (const item of turn.items) lengths.push(outputOf(item)?.length ?? 0);
+  const collapse: CollapseOptions = { ...DEFAULT_COLLAPSE, maxChars: outputCap(lengths.filter((n) => n > 0)) };
+
+  // Every output the page cannot show whole is also written whole to a .txt file it links.
   const largeOutputHref = (item: Item): string | null => {
     const text = outputOf(item);
-    if (text === null || text.length <= LARGE_OUTPUT_CHARS || !building || !outDir) return null;
+    if (text === null || text.length <= collapse.maxChars || !building || !outDir) return null;
     const rel = assetPath('out', text, 'txt');
     if (writeOnce(outDir, rel, text)) state.report.assets.largeOutputs++;
     return href(here, rel);
@@ -160,6 +163,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     hrefForSession: (id) => (known.has(id) ? href(here, paths.session(id)) : null),
     imageSrc,
     largeOutputHref,
+    collapse,
     filters,
   };
 }
