@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArchive } from '../../src/lib/reader.ts';
+import { paths } from '../../src/integration/utils/urls.ts';
 import { BASE, demoBuild, demoHome, type DemoBuild } from '../site/build-once.ts';
 import { launch, serve, skipBrowser, watchedPage, type Served } from './support.ts';
 
@@ -112,6 +113,33 @@ describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) 
     expect(problems.errors).toEqual([]);
   });
 
+  it('switches the theme with the header button and remembers it', async () => {
+    const themeContext = await browser.newContext({ colorScheme: 'light' });
+    const { page, problems } = await watchedPage(themeContext);
+    await page.goto(`${root()}index.html`);
+    const toggle = page.locator('[data-theme-toggle]');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await toggle.click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await page.goto(`${root()}projects/index.html`);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await themeContext.close();
+    expect(problems.csp).toEqual([]);
+    expect(problems.errors).toEqual([]);
+  });
+
+  it('opens the search dialog from the header button', async () => {
+    const { page } = await watchedPage(context);
+    await page.goto(`${root()}s/${DEEP_SESSION}/index.html`);
+    await page.locator('.site-header [data-search-open]').click();
+    expect(await page.locator('#search-dialog').isVisible()).toBe(true);
+    expect(page.url()).toContain(`/s/${DEEP_SESSION}/`);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#search-dialog').isVisible()).toBe(false);
+    await page.close();
+  });
+
   it('resolves every internal link, with no CSP violation or failed request', async () => {
     const { page, problems } = await watchedPage(context);
     const start = `${root()}index.html`;
@@ -151,12 +179,20 @@ describe.skipIf(skipBrowser)('accessibility (axe-core) per page type', () => {
     ['month', '2026/05/index.html'],
     ['day', '2026/05/12/index.html'],
     ['projects', 'projects/index.html'],
+    ['project', `${paths.project('github.com/maya-okafor/quillpad')}index.html`],
     ['search', 'search/index.html'],
   ] as const;
 
-  it.each(pages)('%s page has no axe violations (WCAG 2 A/AA)', async (_kind, rel) => {
+  const runs = [
+    ...pages.map(([kind, rel]) => [kind, rel, 'light'] as const),
+    ['home', 'index.html', 'dark'] as const,
+    ['session', `s/${DEEP_SESSION}/index.html`, 'dark'] as const,
+    ['search', 'search/index.html', 'dark'] as const,
+  ];
+
+  it.each(runs)('%s page (%s) has no axe violations (WCAG 2 A/AA, %s theme)', async (_kind, rel, colorScheme) => {
     // The site's CSP (rightly) forbids injected inline scripts; bypass it for the axe run only.
-    const axeContext = await browser.newContext({ bypassCSP: true });
+    const axeContext = await browser.newContext({ bypassCSP: true, colorScheme });
     const page = await axeContext.newPage();
     await page.goto(`${server.url}${rel}`);
     await page.addScriptTag({ content: axeSource });
