@@ -122,10 +122,13 @@ const report = JSON.parse(await readFile(reportFile, 'utf8'));
 refuseUnsafe(out, report.sources.map((s) => s.path));
 
 const verifier = path.join(root, 'scripts', 'verify.mjs');
-if (existsSync(verifier)) {
+if (report.redacted === false) {
+  console.log('\n!!! redact: false — the output was NOT re-scanned for secrets. Do not publish it.');
+} else if (existsSync(verifier)) {
   t = performance.now();
   console.log('\nVerifying the output (scripts/verify.mjs) …');
-  const run = spawnSync(process.execPath, [verifier, tmp], { cwd: root, stdio: 'inherit', env: process.env });
+  const allow = report.emailAllowlist?.length ? [`--allow-email=${report.emailAllowlist.join(',')}`] : [];
+  const run = spawnSync(process.execPath, [verifier, tmp, ...allow], { cwd: root, stdio: 'inherit', env: process.env });
   phases.verify = performance.now() - t;
   if (run.status !== 0) {
     await cleanUp();

@@ -30,6 +30,8 @@ export class BuildReport {
   pages = 0;
   redactions: Record<string, number> = {};
   redacted = true;
+  /** Addresses the redactor kept on purpose; the verifier must keep them too. */
+  emailAllowlist: string[] = [];
   assets = { images: 0, largeOutputs: 0 };
   timings: Record<string, number> = {};
 
@@ -88,6 +90,7 @@ export class BuildReport {
         diagnostics: { ...this.archive.diagnostics, list },
       },
       redacted: this.redacted,
+      emailAllowlist: this.emailAllowlist,
       redactions: sorted(this.redactions),
       assets: this.assets,
       timingsMs: this.timings,

@@ -59,6 +59,7 @@ export function initState(init: Pick<BuildState, 'options' | 'root' | 'command'>
   state.report.sources = init.options.sources.map((s) => ({ path: s.path, origin: s.origin }));
   state.report.demo = init.options.demo;
   state.report.redacted = init.options.redact;
+  state.report.emailAllowlist = init.options.emailAllowlist;
   (globalThis as Record<symbol, unknown>)[KEY] = state;
   return state;
 }
