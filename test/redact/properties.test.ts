@@ -20,7 +20,7 @@ describe('redaction properties', () => {
         const once = r.redact(t);
         expect(r.redact(once)).toBe(once);
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 
@@ -32,7 +32,7 @@ describe('redaction properties', () => {
         const out = r.redact(before + sep + planted(f) + sep + after);
         expect(leaks(out, f.random)).toEqual([]);
       }),
-      { numRuns: 400 },
+      { numRuns: 2000 },
     );
   });
 });

@@ -74,6 +74,12 @@ describe('redact', () => {
     expect(out2).toBe(JSON.stringify({ output: 'cat id_ed25519\n[REDACTED:private-key]\n' }));
   });
 
+  it('hides a whole token of a known format whatever ends it', () => {
+    const key = 'sk' + '-proj-' + rand(60) + 'T3Blbk' + 'FJ' + rand(60) + '-';
+    expect(r.redact(`OPENAI ${key}\n`)).toBe('OPENAI [REDACTED:prefixed-token]\n');
+    expect(r.redact('see sk-learn-docs-and-other-things-here')).toBe('see sk-learn-docs-and-other-things-here');
+  });
+
   it('leaves no fragment of a secret cut by truncation', () => {
     const gh = 'gh' + 'p_' + rand(36);
     const half = gh.slice(0, 20);

@@ -10,7 +10,7 @@
 import { homedir, userInfo } from 'node:os';
 import { defangDirectives } from './directives.ts';
 import { applyFindings, placeholder, PLACEHOLDER_RE, type Finding } from './findings.ts';
-import { createGitleaksScanner, type GitleaksScanner } from './gitleaks.ts';
+import { createGitleaksScanner, trieRegex, type GitleaksScanner } from './gitleaks.ts';
 import { GITLEAKS_GLOBAL_ALLOWLIST, GITLEAKS_RULES } from './gitleaks-rules.generated.ts';
 import {
   findAssignments,
@@ -23,6 +23,8 @@ import {
   findUserName,
   isSecretKey,
   isTrivialValue,
+  SECRET_KEY_HINT,
+  TOKEN_PREFIXES,
   userNameRegex,
 } from './own-rules.ts';
 import { createSecretlintScanner, type SecretlintScanner } from './secretlint.ts';
@@ -67,6 +69,10 @@ export interface Detectors {
   readonly ruleIds: { secretlint: readonly string[]; gitleaks: readonly string[]; own: readonly string[] };
   /** Runs one rule alone (benchmarks, tests). */
   findWithRule(text: string, rule: string): Finding[];
+  /** Whether the configured user name occurs in `text` as a word. */
+  hasUserName(text: string): boolean;
+  /** Home-folder and user-name findings only (for short strings that cannot hold a secret). */
+  findPrivacy(text: string): Finding[];
 }
 
 let shared: { secretlint: SecretlintScanner; gitleaks: GitleaksScanner } | undefined;
@@ -76,7 +82,7 @@ function scanners() {
   return shared;
 }
 
-const OWN_RULES = ['assignment', 'url-password', 'auth-header', 'cookie', 'private-key', 'cut-token', 'email', 'home-path', 'user-name'] as const;
+const OWN_RULES = ['assignment', 'url-password', 'auth-header', 'cookie', 'private-key', 'cut-token', 'prefixed-token', 'email', 'home-path', 'user-name'] as const;
 
 /** Builds the detectors for the given options (shared by the redactor and the verifier). */
 export function createDetectors(options: Partial<RedactionOptions> = {}): Detectors {
@@ -93,7 +99,8 @@ export function createDetectors(options: Partial<RedactionOptions> = {}): Detect
     'auth-header': (t) => findHeaders(t).filter((f) => f.rule === 'auth-header'),
     cookie: (t) => findHeaders(t).filter((f) => f.rule === 'cookie'),
     'private-key': findPrivateKeys,
-    'cut-token': findCutTokens,
+    'cut-token': (t) => findCutTokens(t).filter((f) => f.rule === 'cut-token'),
+    'prefixed-token': (t) => findCutTokens(t).filter((f) => f.rule === 'prefixed-token'),
     email: (t) => findEmails(t, allow),
     'home-path': (t) => (home && home !== '/' ? findHomePath(t, home) : []),
     'user-name': (t) => (userRe ? findUserName(t, userRe) : []),
@@ -117,6 +124,15 @@ export function createDetectors(options: Partial<RedactionOptions> = {}): Detect
       ];
     },
     ruleIds: { secretlint: secretlint.ruleIds, gitleaks: gitleaks.ruleIds, own: OWN_RULES },
+    findPrivacy(text) {
+      const homes = own['home-path'](text);
+      return [...homes, ...own['user-name'](text).filter((u) => !homes.some((h) => u.start < h.end && h.start < u.end))];
+    },
+    hasUserName: (text) => {
+      if (!userRe) return false;
+      userRe.lastIndex = 0;
+      return userRe.test(text);
+    },
     findWithRule(text, rule) {
       if (secretlint.ruleIds.includes(rule)) return secretlint.scan(text, rule);
       if (gitleaks.ruleIds.includes(rule)) return gitleaks.scan(text, rule);
@@ -179,6 +195,32 @@ export function clipToGaps(findings: Finding[], ranges: [number, number][]): Fin
   return out;
 }
 
+/**
+ * Short strings (ids, timestamps, tool names) are most of a session's strings, and running every
+ * layer on each cost ~15 µs. A short string can only hold a secret if it has a token-like run of
+ * 16+ characters, a keyword of some rule (every gitleaks rule has keywords; every secretlint rule
+ * in the preset needs a long token or `://`), or `@`, `://`, `-----`. Anything else is returned
+ * as it is, after the home-folder and user-name checks.
+ */
+const SHORT = 256;
+let maybeSecret: RegExp | undefined;
+function mayHoldSecret(text: string): boolean {
+  maybeSecret ??= new RegExp(
+    [
+      // Without `/`: paths are common and no rule finds a slashed token without a keyword.
+      '[A-Za-z0-9+=_~-]{16,}',
+      '@',
+      ':\\/\\/',
+      '-----',
+      SECRET_KEY_HINT.source,
+      'bearer|basic|cookie|authorization',
+      trieRegex([...new Set([...GITLEAKS_RULES.flatMap((r) => r.keywords), ...TOKEN_PREFIXES.map((p) => p.toLowerCase())])]),
+    ].join('|'),
+    'i',
+  );
+  return maybeSecret.test(text);
+}
+
 /** Creates a redactor. Async so that a future layer may load data; today it resolves at once. */
 export async function createRedactor(options: Partial<RedactionOptions> = {}): Promise<Redactor> {
   return createRedactorSync(options);
@@ -199,8 +241,16 @@ export function createRedactorSync(options: Partial<RedactionOptions> = {}): Red
     const findings = clipToGaps(detectors.find(scanCopy(text, ranges)), ranges);
     return applyFindings(text, findings);
   };
+  const home = options.homeDir === undefined ? safe(() => homedir()) : options.homeDir;
   const redact = (text: string): string => {
     if (typeof text !== 'string' || text.length < 3) return text;
+    if (text.length < SHORT && !mayHoldSecret(text)) {
+      if (!(home && text.includes(home)) && !detectors.hasUserName(text)) return text;
+      // Only the home folder or the user name can be here: run just those two rules.
+      const { text: out, rules } = applyFindings(text, detectors.findPrivacy(text));
+      count(rules);
+      return out;
+    }
     let cur = text;
     // Run to a fixed point: a rewrite can only expose what the first pass hid behind context
     // (rare), and stopping when nothing changes is what makes redact idempotent.

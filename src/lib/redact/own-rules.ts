@@ -11,7 +11,7 @@ const SECRET = 3;
 // KEY=value assignments
 
 /** Words in a key name that mark its value as secret. */
-const SECRET_KEY_HINT = /token|secret|passw(?:or)?d|pwd|credential|api[_.-]?key|apikey|access[_.-]?key|account[_.-]?key|private[_.-]?key|auth|cookie|session[_.-]?key|client[_.-]?secret/gi;
+export const SECRET_KEY_HINT = /token|secret|passw(?:or)?d|pwd|credential|api[_.-]?key|apikey|access[_.-]?key|account[_.-]?key|private[_.-]?key|auth|cookie|session[_.-]?key|client[_.-]?secret/gi;
 
 /** Keys that are file names. */
 const FILE_NAME = /\.(?:css|scss|js|mjs|cjs|ts|tsx|jsx|json|md|mdx|html?|ya?ml|toml|py|rs|go|rb|java|kt|swift|c|h|cpp|sh|txt|lock|astro|vue|svelte)$/i;
@@ -47,9 +47,7 @@ export function findAssignments(text: string): Finding[] {
   const out: Finding[] = [];
   SECRET_KEY_HINT.lastIndex = 0;
   let m: RegExpExecArray | null;
-  let skipTo = 0;
   while ((m = SECRET_KEY_HINT.exec(text)) !== null) {
-    if (m.index < skipTo) continue;
     // Widen to the whole key.
     let ks = m.index;
     while (ks > 0 && KEY_CHAR.test(text[ks - 1]!) && m.index - ks < 80) ks--;
@@ -59,10 +57,8 @@ export function findAssignments(text: string): Finding[] {
     const key = text.slice(ks, ke);
     if (!isSecretKey(key)) continue;
     const found = valueAfterKey(text, ks, ke, key.startsWith('-'));
-    if (found) {
-      out.push({ start: found[0], end: found[1], rule: 'assignment', priority: SECRET });
-      skipTo = found[1];
-    }
+    // Hints inside a found value are still looked at: `a= b_token: x` has two keys.
+    if (found) out.push({ start: found[0], end: found[1], rule: 'assignment', priority: SECRET });
   }
   return out;
 }
@@ -124,11 +120,14 @@ function valueAfterKey(text: string, ks: number, ke: number, isFlag: boolean): [
   while (end < text.length && !/[\s"'`,;&|<>(){}[\]\\]/.test(text[end]!)) end++;
   const value = text.slice(i, end);
   if (isTrivial(value)) return null;
+  if (/[:=]$/.test(value)) return null; // the next key (`password= secret: x`), not a value
+  // A type annotation (`cookies: AstroCookies)`, `token: Token | null`): a type name, then code.
+  if (colon && /^[A-Z][A-Za-z0-9_]*$/.test(value) && /^\s*[),;|<>[\]={?]/.test(text.slice(end, end + 4))) return null;
   if (text[end] === '(') return null; // a call: `token = getToken()`
   if (/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(value) && !/\d/.test(value)) return null; // `config.token`
   // `x = otherName` in code (spaces around `=`, a plain identifier): a reference, not a value.
   // Shell and .env assignments (`KEY=value`, no spaces) are always hidden.
-  if (sep && /\s$/.test(sep[0]) && /^[A-Za-z_$][A-Za-z_$]*$/.test(value) && /[a-z]/.test(value)) return null;
+  if (sep && sep[1] === '=' && /^\s/.test(sep[0]) && /^[A-Za-z_$][A-Za-z_$]*$/.test(value) && /[a-z]/.test(value)) return null;
   // `key: word` in prose or YAML: only when the value looks made up (digit, mixed case, symbol) or long.
   if (colon && !keyQuoted && !/[0-9]|[A-Z]|[^A-Za-z]/.test(value.slice(1)) && value.length < 16) return null;
   return [i, end];
@@ -177,8 +176,8 @@ export function findUrlPasswords(text: string): Finding[] {
 }
 
 const AUTH_HEADER = /\b(?:proxy-)?authorization\b["'\\]*[ \t]*[:=][ \t]*["'\\]*[ \t]*(?:(?:bearer|basic|token|digest|negotiate|ntlm|apikey|aws4-hmac-sha256)\b[ \t]*)?/gi;
-/** A `Cookie:` header at a line start or after a quote or `-H`, not a `cookie:` property in code. */
-const COOKIE_HEADER = /(?:^|[\n"'`]|-H[ \t]+|--header[ \t]+)[ \t]*(?:set-)?cookie[ \t]*:[ \t]*/gi;
+/** A `Cookie:` header; a `cookie:` property in code is told apart by its value (see below). */
+const COOKIE_HEADER = /\b(?:set-)?cookie[ \t]*:[ \t]*/gi;
 const BEARER = /\bbearer[ \t]+(?=[A-Za-z0-9\-._~+/]{12,})/gi;
 const CURL_USER = /(?:^|[\s'"])(?:-u|--user)[ \t=]+['"]?([^\s:'"]{1,100}):/g;
 
@@ -248,7 +247,7 @@ export function findPrivateKeys(text: string): Finding[] {
 // Cut tokens
 
 /** Prefixes of well-known token formats; a cut token is recognised by prefix alone. */
-const TOKEN_PREFIXES = [
+export const TOKEN_PREFIXES = [
   'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glrt-', 'glptt-',
   'xoxb-', 'xoxp-', 'xoxa-', 'xoxr-', 'xoxs-', 'xoxe-', 'xapp-', 'sk-ant-', 'sk-proj-', 'sk-svcacct-',
   'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'whsec_', 'AKIA', 'ASIA', 'AIza', 'npm_', 'pypi-AgE',
@@ -261,7 +260,8 @@ const CUT_PREFIX = new RegExp(`(?<![A-Za-z0-9])(?:${TOKEN_PREFIXES.map(escapeRe)
 const CUT_MARK = /^(?:…|\.\.\.|\s*\[(?:truncated|cut|…))/;
 
 /**
- * A token of a known format cut short (by `…` or the end of the text): hidden to the cut.
+ * A token of a known format cut short (by `…` or the end of the text): hidden to the cut
+ * (`cut-token`). A whole one (20+ characters after the prefix) is hidden too (`prefixed-token`).
  * Linear on purpose: from each prefix we walk the token once and resume after it.
  */
 export function findCutTokens(text: string): Finding[] {
@@ -273,8 +273,19 @@ export function findCutTokens(text: string): Finding[] {
     let end = afterPrefix;
     // Walk the token; `.` is part of it unless it starts a `...` cut mark.
     while (end < text.length && TOKEN_CHAR.test(text[end]!) && !text.startsWith('...', end)) end++;
-    if (end - afterPrefix >= 6 && (end === text.length || CUT_MARK.test(text.slice(end, end + 16)))) {
+    const run = text.slice(afterPrefix, end);
+    // A bare `sk-` also starts words (`sk-learn`): only a run that looks random counts.
+    const plausible = m[0] !== 'sk-' || (/[0-9]/.test(run) && /[A-Z]/.test(run) && /[a-z]/.test(run));
+    if (!plausible) {
+      CUT_PREFIX.lastIndex = Math.max(end, m.index + 1);
+      continue;
+    }
+    if (run.length >= 6 && (end === text.length || CUT_MARK.test(text.slice(end, end + 16)))) {
       out.push({ start: m.index, end, rule: 'cut-token', priority: SECRET });
+    } else if (run.length >= (m[0] === 'AKIA' || m[0] === 'ASIA' ? 16 : 20)) {
+      // A whole token of a known format, whatever follows it: the provider rules end in `\b`
+      // or a fixed terminator, so a token ending in `-` escaped them.
+      out.push({ start: m.index, end, rule: 'prefixed-token', priority: SECRET });
     }
     CUT_PREFIX.lastIndex = Math.max(end, m.index + 1);
   }
