@@ -19,8 +19,8 @@ export function archiveIndex(): Promise<ArchiveIndex> {
   return cached;
 }
 
-/** Site options pages show (title, time zone). */
-export function siteOptions(): { title: string; timeZone: string; demo: boolean } {
-  const { options } = getState();
-  return { title: options.title, timeZone: options.timeZone, demo: options.demo };
+/** Site options pages show (title, time zone), and whether this is `astro dev`. */
+export function siteOptions(): { title: string; timeZone: string; demo: boolean; dev: boolean } {
+  const { options, command } = getState();
+  return { title: options.title, timeZone: options.timeZone, demo: options.demo, dev: command === 'dev' };
 }
