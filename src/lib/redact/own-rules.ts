@@ -122,7 +122,8 @@ function valueAfterKey(text: string, ks: number, ke: number, isFlag: boolean): [
   if (isTrivial(value)) return null;
   if (/[:=]$/.test(value)) return null; // the next key (`password= secret: x`), not a value
   // A type annotation (`cookies: AstroCookies)`, `token: Token | null`): a type name, then code.
-  if (colon && /^[A-Z][A-Za-z0-9_]*$/.test(value) && /^\s*[),;|<>[\]={?]/.test(text.slice(end, end + 4))) return null;
+  // Type names are words (`AstroCookies`); a random mixed-case value almost never is.
+  if (colon && /^(?:[A-Z][a-z]+)+$/.test(value) && /^[ \t]*[),;|<>[\]={?]/.test(text.slice(end, end + 4))) return null;
   if (text[end] === '(') return null; // a call: `token = getToken()`
   if (/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(value) && !/\d/.test(value)) return null; // `config.token`
   // `x = otherName` in code (spaces around `=`, a plain identifier): a reference, not a value.
