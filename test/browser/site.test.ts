@@ -140,6 +140,22 @@ describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) 
     await page.close();
   });
 
+  it('moves between turns with j and k on a session page', async () => {
+    const { page } = await watchedPage(context);
+    await page.goto(`${root()}s/${DEEP_SESSION}/index.html`);
+    await page.locator('main').click({ position: { x: 1, y: 1 } });
+    await page.keyboard.press('j');
+    const first = await page.evaluate(() => document.activeElement?.id);
+    expect(first).toMatch(/^turn-/);
+    await page.keyboard.press('j');
+    const second = await page.evaluate(() => document.activeElement?.id);
+    expect(second).toMatch(/^turn-/);
+    expect(second).not.toBe(first);
+    await page.keyboard.press('k');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(first);
+    await page.close();
+  });
+
   it('resolves every internal link, with no CSP violation or failed request', async () => {
     const { page, problems } = await watchedPage(context);
     const start = `${root()}index.html`;
