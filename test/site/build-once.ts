@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,7 @@ export async function demoBuild(): Promise<DemoBuild> {
     owner = false;
   }
   if (owner) {
+    await removeStaleBuilds(dir);
     try {
       await runBuild(b);
       await writeFile(done, '');
@@ -94,6 +95,17 @@ export async function demoBuild(): Promise<DemoBuild> {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`Timed out waiting for the shared demo build in ${dir}`);
+}
+
+/** Deletes shared builds of earlier runs (older than an hour), so /tmp does not fill up. */
+async function removeStaleBuilds(current: string): Promise<void> {
+  const tmp = os.tmpdir();
+  for (const name of await readdir(tmp).catch(() => [] as string[])) {
+    const full = path.join(tmp, name);
+    if (!name.startsWith('codex-archive-test-') || full === current) continue;
+    const age = Date.now() - (await stat(full).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+    if (age > 3_600_000) await rm(full, { recursive: true, force: true });
+  }
 }
 
 /** Removes a finished run's build folder (call from a teardown; harmless when absent). */
