@@ -75,7 +75,8 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         report.time('offline index', performance.now() - t);
 
         t = performance.now();
-        await buildPagefindIndex(outDir, logger);
+        const digests = new Map([...state.offline.values()].map((e) => [e.path, e.text]));
+        await buildPagefindIndex(outDir, digests, logger);
         report.time('pagefind', performance.now() - t);
 
         if (state.redactor) {

@@ -2,12 +2,13 @@
  * Builds the Pagefind index inside the Astro build (`astro:build:done`) through Pagefind's Node
  * API, as Starlight does: every response's `errors` is checked, the time is logged, and the
  * service is closed in `finally` so a failed build does not leave the binary running.
- * Only session transcripts carry `data-pagefind-body`, so only they are indexed.
+ * Only session transcripts carry `data-pagefind-body`, so only session pages are indexed.
  */
 import type { AstroIntegrationLogger } from 'astro';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
+import { withSearchExtra } from './search-extra.ts';
 
 /** Thrown when Pagefind reports errors; the message lists them. */
 export class PagefindError extends Error {
@@ -33,8 +34,21 @@ async function removeUnusedUi(outputPath: string): Promise<void> {
   }
 }
 
-/** Indexes `dir` (the built site) and writes `dir/pagefind/`. Returns the number of pages indexed. */
-export async function buildPagefindIndex(dir: string, logger: AstroIntegrationLogger): Promise<number> {
+/**
+ * Indexes the session pages of `dir` and writes `dir/pagefind/`. Returns the number of pages.
+ *
+ * Pages keep only part of a long output in view (the rest is a linked .txt file), so a word
+ * deep in a long output is not in the page's HTML. Each page is therefore given to Pagefind
+ * with its session's word digest (the offline index's distinct words, capped) placed in an
+ * empty hidden slot at the end of its searchable body: the published page stays as it is, and
+ * search reaches the whole session. `pages` maps a session page's site path (`s/<slug>/`) to
+ * its digest. Only session pages carry `data-pagefind-body`, so only they are added.
+ */
+export async function buildPagefindIndex(
+  dir: string,
+  pages: ReadonlyMap<string, string>,
+  logger: AstroIntegrationLogger,
+): Promise<number> {
   const started = performance.now();
   try {
     const created = await pagefind.createIndex({
@@ -44,15 +58,21 @@ export async function buildPagefindIndex(dir: string, logger: AstroIntegrationLo
     });
     check('create an index', created.errors);
     const index = created.index!;
-    const added = await index.addDirectory({ path: dir });
-    check('index the site', added.errors);
+    let count = 0;
+    for (const [sitePath, words] of [...pages].sort(([a], [b]) => a.localeCompare(b))) {
+      const sourcePath = `${sitePath}index.html`;
+      const html = await readFile(path.join(dir, sourcePath), 'utf8');
+      const added = await index.addHTMLFile({ sourcePath, content: withSearchExtra(html, words) });
+      check(`index ${sourcePath}`, added.errors);
+      count++;
+    }
     const outputPath = path.join(dir, 'pagefind');
     const written = await index.writeFiles({ outputPath });
     check('write its files', written.errors);
     await removeUnusedUi(outputPath);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    logger.info(`Search index: ${added.page_count} pages in ${seconds}s.`);
-    return added.page_count;
+    logger.info(`Search index: ${count} session pages in ${seconds}s.`);
+    return count;
   } finally {
     await pagefind.close();
   }
