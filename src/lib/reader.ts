@@ -14,6 +14,7 @@ import { readSavedSessionNames, readThreadNames } from './home/thread-names.ts';
 import { readStateDb, type StateDb } from './home/state-db.ts';
 import { readLines, readFileCapped, RolloutReadError } from './read/lines.ts';
 import { SessionBuilder, emptyCounts, type RecordCounts } from './normalise/builder.ts';
+import { clipLongStrings, MAX_TEXT_CHARS } from './normalise/clip.ts';
 import { readFirstJsonValue, recoverTailItems } from './normalise/first-value.ts';
 import { classifyLine, type LineRecord } from './normalise/records.ts';
 import { arr, isObj, num, obj, str } from './normalise/values.ts';
@@ -145,6 +146,13 @@ function parseLine(
       return null;
     }
   }
+  // Only a line longer than the limit can hold a string longer than it: normal lines cost nothing.
+  if (raw.text.length > MAX_TEXT_CHARS) {
+    const omitted = clipLongStrings(value, raw.line);
+    if (omitted > 0) {
+      report(raw.line, 'clipped-text', `A text of this line was longer than ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters; its middle (${omitted.toLocaleString('en-US')} characters) is left out of the page and marked there.`, 'info');
+    }
+  }
   return classifyLine(value, raw.line);
 }
 
@@ -238,6 +246,10 @@ async function readJsonDocument(file: RolloutFile, builder: SessionBuilder): Pro
     return;
   }
   const first = readFirstJsonValue(doc.text);
+  if (doc.text.length > MAX_TEXT_CHARS && first.value !== undefined) {
+    const omitted = clipLongStrings(first.value, 1);
+    if (omitted > 0) builder.report(1, 'clipped-text', `Texts longer than ${MAX_TEXT_CHARS.toLocaleString('en-US')} characters were clipped (${omitted.toLocaleString('en-US')} characters left out, marked on the page).`, 'info');
+  }
   if (first.value === undefined || !isObj(first.value)) {
     counts.damaged = 1;
     builder.report(1, 'invalid-json', `The session document could not be read (${first.error ?? 'not an object'}).`, 'error');
