@@ -8,7 +8,7 @@ import { readPromptHistory } from '../../src/lib/home/history.ts';
 import { readStateDb } from '../../src/lib/home/state-db.ts';
 import type { Diagnostic } from '../../src/lib/model/session.ts';
 
-const CORPUS = '/work/shared/corpus';
+import { CORPUS } from '../corpus.ts';
 
 /** path → "mtime ctime size" for every entry under `root`, links not followed. */
 function snapshot(root: string): Map<string, string> {

@@ -9,7 +9,7 @@ import { classifySource, resolveCodexHome } from '../../src/lib/home/codex-home.
 import { parseRolloutName } from '../../src/lib/home/rollout-name.ts';
 import { permissionsIgnored, runAsNobody } from '../read/as-other-user.ts';
 
-const CORPUS = '/work/shared/corpus';
+import { CORPUS } from '../corpus.ts';
 const T = '01a2003c-0628-7a33-ada7-f49f99d78293';
 const R = '01a2003c-9999-7a33-ada7-f49f99d78293';
 const DAY = 'sessions/2026/11/21';

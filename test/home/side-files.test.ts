@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../src/lib/model/session.ts';
 import { readSavedSessionNames, readThreadNames } from '../../src/lib/home/thread-names.ts';
 import { readPromptHistory } from '../../src/lib/home/history.ts';
 
-const CORPUS = '/work/shared/corpus';
+import { CORPUS } from '../corpus.ts';
 const A = '01a2003c-0628-7a33-ada7-f49f99d78293';
 const B = '01a2003c-0bd9-79c2-8292-0707cdfd1876';
 const C = '01a2003c-0dde-7222-9829-5a76d28ab95a';

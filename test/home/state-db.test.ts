@@ -3,10 +3,11 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CORPUS } from '../corpus.ts';
 import type { Diagnostic } from '../../src/lib/model/session.ts';
 import { readStateDb, StateDb } from '../../src/lib/home/state-db.ts';
 
-const CORPUS_DB = '/work/shared/corpus/codex-0.169.0/state_5.sqlite';
+const CORPUS_DB = join(CORPUS, 'codex-0.169.0/state_5.sqlite');
 
 let dir: string;
 beforeAll(() => {
@@ -57,7 +58,7 @@ describe('readStateDb', () => {
   it('tolerates the older 0.130.0 schema, which has no name column (the rename is in title)', () => {
     const sub = mkdtempSync(join(dir, 'v130-'));
     const db = join(sub, 'state_5.sqlite');
-    copyFileSync('/work/shared/corpus/codex-0.130.0/state_5.sqlite', db);
+    copyFileSync(join(CORPUS, 'codex-0.130.0/state_5.sqlite'), db);
     const diagnostics: Diagnostic[] = [];
     const state = readStateDb(db, diagnostics)!;
     expect(diagnostics).toEqual([]);

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CORPUS } from '../corpus.ts';
 import { zstdCompressSync } from 'node:zlib';
 import { readFileCapped, RolloutReadError } from '../../src/lib/read/lines.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/bad');
-const TS_CORPUS = '/work/shared/corpus/codex-0.1.2505172129/sessions';
+const TS_CORPUS = join(CORPUS, 'codex-0.1.2505172129/sessions');
 
 let dir: string;
 beforeAll(() => {

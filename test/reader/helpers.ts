@@ -4,7 +4,7 @@ import type { RolloutFile } from '../../src/lib/home/discover.ts';
 import { readRollout, type ReadContext, type ReadResult } from '../../src/lib/reader.ts';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
-export const CORPUS = path.resolve(import.meta.dirname, '../../../shared/corpus');
+export { CORPUS } from '../corpus.ts';
 
 /** A RolloutFile for one file, as discovery would describe it (for tests of single files). */
 export async function fileFor(absPath: string, relPath = path.basename(absPath)): Promise<RolloutFile> {
