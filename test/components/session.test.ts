@@ -72,6 +72,17 @@ describe('session page structure', () => {
     }
   });
 
+  test('a run of injected context folds into one block that names its parts', async () => {
+    const base = SESSION.turns[0]!;
+    const context = (id: string, label: string) => ({ id, line: 1, at: null, kind: 'context' as const, label, role: 'developer', text: `<${label}>` });
+    const turn = { ...base, items: [context('k1', 'permissions instructions'), context('k2', 'AGENTS.md'), context('k3', 'AGENTS.md'), ...base.items.filter((i) => i.kind !== 'context')] };
+    const { transcript } = await page({ ...SESSION, turns: [turn] });
+    expect(transcript.match(/<details class="context-group"/g)).toHaveLength(1);
+    expect(transcript).toContain('3 blocks Codex added: permissions instructions, AGENTS.md</summary>');
+    // Each block inside keeps its own permalink.
+    for (const id of ['k1', 'k2', 'k3']) expect(transcript).toContain(`id="item-${id}"`);
+  });
+
   test('inherited turns are folded and unsearchable; rolled-back turns are marked in words', async () => {
     const { transcript } = await page();
     expect(transcript).toContain('<details class="inherited" data-pagefind-ignore="all"><summary>Inherited from 019a0000-0000-7000-8000-0000000000aa (1 turn)</summary>');

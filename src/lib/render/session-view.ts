@@ -2,7 +2,7 @@
  * What the session header and the transcript show, computed from a `Session`: labels, times,
  * lineage links, turn groups. Components read these views and render nothing they compute.
  */
-import type { Session, Turn } from '../model/session.ts';
+import type { Item, Session, Turn } from '../model/session.ts';
 import { safeText } from './escape.ts';
 import { formatDateTime, formatDuration, formatTokens, machineTime, plural, shortCommit } from './format.ts';
 
@@ -123,6 +123,30 @@ export function turnView(turn: Turn) {
     rolledBack: turn.rolledBack,
     inherited: turn.inherited,
   };
+}
+
+/** A turn's items as shown: runs of injected context fold into one block, everything else stands alone. */
+export type ItemSegment = { kind: 'item'; item: Item } | { kind: 'context'; items: Item[]; summary: string };
+
+/**
+ * Codex injects several context blocks (permissions, AGENTS.md, environment, …) at the start of
+ * most turns. One at a time they push the conversation down the page; a run of them folds into a
+ * single "Context" block that names what is inside.
+ */
+export function itemSegments(items: readonly Item[]): ItemSegment[] {
+  const segments: ItemSegment[] = [];
+  for (const item of items) {
+    const last = segments[segments.length - 1];
+    if (item.kind === 'context' && last?.kind === 'context') last.items.push(item);
+    else if (item.kind === 'context') segments.push({ kind: 'context', items: [item], summary: '' });
+    else segments.push({ kind: 'item', item });
+  }
+  for (const segment of segments) {
+    if (segment.kind !== 'context') continue;
+    const labels = [...new Set(segment.items.map((i) => (i.kind === 'context' ? i.label : '')))];
+    segment.summary = `${labels.join(', ')}`;
+  }
+  return segments;
 }
 
 /** Turns in display order, consecutive inherited (fork-copied) turns grouped to fold together. */
