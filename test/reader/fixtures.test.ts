@@ -101,3 +101,13 @@ describe('reader on awkward rollouts (fixtures/rollouts)', () => {
     expect(session.turns).toHaveLength(1);
   });
 });
+
+describe('titles', () => {
+  it('are plain text: no markdown emphasis, heading marks or link syntax', async () => {
+    const { plainTitle } = await import('../../src/lib/normalise/builder.ts');
+    expect(plainTitle('## Fix the **markdown-it-py** upgrade, see [the log](https://x.test/l)')).toBe(
+      'Fix the markdown-it-py upgrade, see the log',
+    );
+    expect(plainTitle('keep `code` and a*b*c')).toBe('keep `code` and a*b*c');
+  });
+});

@@ -1364,8 +1364,21 @@ function previewOf(turns: Turn[]): string | null {
   return null;
 }
 
+/**
+ * A title is plain text: markdown emphasis, heading marks and link syntax from the prompt would
+ * show as literal `**` and `[..](..)` in headings, lists and search results.
+ */
+export function plainTitle(text: string): string {
+  return text
+    .replace(/^#{1,6}\s+/, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
+    .trim();
+}
+
 function cut(text: string): string {
-  return text.length > 100 ? `${text.slice(0, 99).trimEnd()}…` : text;
+  const plain = plainTitle(text);
+  return plain.length > 100 ? `${plain.slice(0, 99).trimEnd()}…` : plain;
 }
 
 function firstTurnContextCwd(turns: Turn[]): string | null {
