@@ -120,7 +120,7 @@ function parseLine(
     report(raw.line, 'oversized-line', `Line of ${raw.byteLength} bytes exceeds the reader's line limit and was skipped.`, 'error');
     return null;
   }
-  if (raw.text.trim() === '') {
+  if (!/\S/.test(raw.text)) {
     if (count) counts.blank++;
     return null;
   }

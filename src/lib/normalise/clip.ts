@@ -40,8 +40,9 @@ export function clipLongStrings(value: unknown, line: number, limit = MAX_TEXT_C
 export function clipText(text: string, line: number, limit = MAX_TEXT_CHARS): string {
   const half = Math.floor(limit / 2);
   const left = text.length - 2 * half;
-  return (
+  const clipped =
     `${text.slice(0, half)}\n\n[… ${left.toLocaleString('en-US')} characters left out by codex-archive to bound memory;` +
-    ` the full text is in the rollout file, line ${line} …]\n\n${text.slice(text.length - half)}`
-  );
+    ` the full text is in the rollout file, line ${line} …]\n\n${text.slice(text.length - half)}`;
+  // V8 keeps the whole original alive behind a slice; a copy through a buffer lets it go.
+  return Buffer.from(clipped, 'utf8').toString('utf8');
 }
