@@ -1152,7 +1152,8 @@ export class SessionBuilder {
   /** Close the session and return it, with diagnostics. Never throws for bad input. */
   finish(extra: { threadName: string | null; generation: 0 | 1 | 2 | 3 }): Session {
     const meta = this.meta ?? {};
-    const id = str(meta.id) ?? this.input.idFromName ?? this.input.file;
+    // A blank id (`""`, spaces) would name no page and stop the whole build: use the file's.
+    const id = text(meta.id) ?? this.input.idFromName ?? this.input.file;
     if (!this.meta) {
       this.report(null, 'no-session-meta', 'The file has no session header; the id was taken from the file name.', 'warning');
     }
