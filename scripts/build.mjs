@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,8 +98,16 @@ if (!path.relative(out, reportFile).startsWith('..')) {
 }
 console.log(`Building into ${path.relative(root, tmp) || tmp} …`);
 let t = performance.now();
+const cwd = process.cwd();
+const scratch = path.join(root, 'node_modules', '.codex-archive-build', String(process.pid));
 try {
   const { build } = await import('astro');
+  // Astro renders pages from a scratch folder: `<outDir>/.prerender/` when the output folder lies
+  // under the working directory, else `<cwd>/.astro/.prerender/`, which concurrent builds into
+  // other folders then share (one deletes it while another still renders from it). Each build
+  // works from a folder of its own inside the project (the chunks must resolve node_modules).
+  await mkdir(scratch, { recursive: true });
+  process.chdir(scratch);
   await build({
     root,
     outDir: tmp,
@@ -110,11 +118,15 @@ try {
     logLevel: 'info',
   });
 } catch (error) {
+  process.chdir(cwd);
+  await rm(scratch, { recursive: true, force: true });
   await cleanUp();
   const e = /** @type {Error} */ (error);
   const message = e?.name === 'CodexArchiveConfigError' || e?.name === 'SourceNotFoundError' ? e.message : (e?.stack ?? String(e));
   fail(`Build failed; ${out} is unchanged.\n${message}`);
 }
+process.chdir(cwd);
+await rm(scratch, { recursive: true, force: true });
 phases.build = performance.now() - t;
 
 const report = JSON.parse(await readFile(reportFile, 'utf8'));
