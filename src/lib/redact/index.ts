@@ -163,9 +163,14 @@ export function placeholderRanges(text: string): [number, number][] {
 /**
  * The text the detectors see: directives defanged, placeholders blanked to NUL characters
  * (same length), so a placeholder never matches a rule and offsets stay those of `text`.
+ * JSON escapes `\n`, `\r`, `\t` (JSON in a JSON string: tool arguments, MCP results) read as
+ * two spaces: in `…\nAKIA…` the `n` glued to the token hid it from every rule that wants a word
+ * boundary before it (the hostile-home build found AWS, Stripe, Google, Anthropic and npm keys
+ * published that way).
  */
 export function scanCopy(text: string, ranges: [number, number][]): string {
   let t = defangDirectives(text);
+  if (t.includes('\\')) t = t.replace(/\\[nrt]/g, '  ');
   if (ranges.length) {
     let out = '';
     let pos = 0;
