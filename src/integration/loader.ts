@@ -12,12 +12,17 @@ import { z } from 'zod';
 import type { RolloutFile } from '../lib/home/discover.ts';
 import { SessionSummary } from '../lib/model/session.ts';
 import { openArchive, summarise } from '../lib/reader.ts';
+import { redactDeep } from '../lib/redact/index.ts';
+import { showControls } from '../lib/render/escape.ts';
 import { asRedact, makeRedactor } from './redaction.ts';
 import { getState } from './state.ts';
 import { globToRegExp, matchesAny } from './utils/glob.ts';
 
 /** Bump when what we store changes shape or meaning, so old cached entries are re-read. */
-const STORE_VERSION = 1;
+const STORE_VERSION = 2;
+
+/** `redactDeep` with this makes control and bidi characters visible in every string. */
+const VISIBLE_CONTROLS = { hits: new Map<string, number>(), resetHits: () => {}, redact: showControls };
 
 /** A progress line every this many files. */
 export const PROGRESS_EVERY = 500;
@@ -143,7 +148,9 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
       report.files.read++;
       changed++;
       // Identity fields stay as read: they locate the file and link pages, and are never shown raw.
-      const shown = redact(summary);
+      // Control and bidi characters in what lists, titles and search show become visible
+      // markers (`⟨U+202E⟩`): a thread name must not reorder or hide the text around it.
+      const shown = redactDeep(redact(summary), VISIBLE_CONTROLS);
       const lineage = { ...shown.lineage, forkedFrom: summary.lineage.forkedFrom, parent: summary.lineage.parent };
       const stored = { ...shown, id: summary.id, file: summary.file, lineage, sourceRoot: source.path };
       const data = await parseData({ id: summary.id, data: stored });

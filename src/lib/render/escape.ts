@@ -50,6 +50,15 @@ export function visibleControls(text: string): string {
   });
 }
 
+/**
+ * The same markers as plain text (`⟨U+202E⟩`), for strings the site shows through its own
+ * templates rather than through a renderer: titles, project names, page titles, search metadata.
+ * Tab and newline are kept.
+ */
+export function showControls(text: string): string {
+  return text.replace(CONTROL_RE, (c) => `⟨${codePointName(c)}⟩`);
+}
+
 /** Carriage returns in stored text are almost always CRLF line ends; keep lone `\r` visible. */
 export function normaliseNewlines(text: string): string {
   return text.replace(/\r\n/g, '\n');
