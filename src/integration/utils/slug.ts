@@ -23,14 +23,20 @@ function clean(text: string): string {
     .replace(/^[-_]+|[-_]+$/g, '');
 }
 
+/** Names Windows reserves for devices, in any case and with any extension. */
+const RESERVED = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
 /**
  * URL segment for a session id. UUID-like ids (what Codex writes) pass through unchanged, so
- * `/s/<id>/` is stable and readable; anything else is cleaned and suffixed with a hash.
+ * `/s/<id>/` is stable and readable; anything else is cleaned, lower-cased and suffixed with a
+ * hash. Only lower-case ids pass through: two ids differing only in case would otherwise share
+ * one folder on a case-insensitive file system (macOS, Windows) and one page would replace the
+ * other; device names (`CON`, `nul`) cannot be folders on Windows at all.
  */
 export function sessionSlug(id: string): string {
   const cleaned = clean(id);
-  if (cleaned === id && cleaned.length > 0 && cleaned.length <= MAX_SEGMENT) return cleaned;
-  const base = cleaned.slice(0, MAX_SEGMENT - 9).replace(/[-_]+$/, '');
+  if (cleaned === id && cleaned === id.toLowerCase() && cleaned.length > 0 && cleaned.length <= MAX_SEGMENT && !RESERVED.test(cleaned)) return cleaned;
+  const base = cleaned.toLowerCase().slice(0, MAX_SEGMENT - 9).replace(/[-_]+$/, '');
   return base ? `${base}-${shortHash(id)}` : `id-${shortHash(id)}`;
 }
 
