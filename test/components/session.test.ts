@@ -72,6 +72,29 @@ describe('session page structure', () => {
     }
   });
 
+  test('the header lists sub-agents (nested, with nickname and role) and forks, linked', async () => {
+    const related = {
+      forks: [{ id: 'fork-1', title: 'A fork', nickname: null, role: null, agentPath: null, children: [] }],
+      subagents: [
+        {
+          id: 'sub-1',
+          title: 'Review <the> diff',
+          nickname: 'Noether',
+          role: 'reviewer',
+          agentPath: null,
+          children: [{ id: 'sub-2', title: 'Nested', nickname: 'Cy', role: null, agentPath: '/root/a/b', children: [] }],
+        },
+      ],
+    };
+    const header = await render(SessionHeader, { session: SESSION, hrefForSession, related });
+    expect(header).toContain('<h2 class="related-title">Sub-agents</h2>');
+    expect(header).toContain('<a href="../sub-1/index.html">Review &lt;the&gt; diff</a>');
+    expect(header).toContain('(Noether, reviewer)');
+    expect(header).toMatch(/<li><a href="..\/sub-1\/index.html">[\s\S]*<ul class="related-list"><li><a href="..\/sub-2\/index.html">Nested<\/a>/);
+    expect(header).toContain('<h2 class="related-title">Forks</h2>');
+    expect(header.match(/<h1\b/g)).toHaveLength(1);
+  });
+
   test('a run of injected context folds into one block that names its parts', async () => {
     const base = SESSION.turns[0]!;
     const context = (id: string, label: string) => ({ id, line: 1, at: null, kind: 'context' as const, label, role: 'developer', text: `<${label}>` });

@@ -125,6 +125,11 @@ export function turnView(turn: Turn) {
   };
 }
 
+/** "Noether, reviewer, /root/review" — what tells sub-agents apart in a lineage list. */
+export function relatedLabel(item: { nickname: string | null; role: string | null; agentPath: string | null }): string {
+  return [item.nickname, item.role, item.agentPath].filter((x): x is string => !!x).join(', ');
+}
+
 /** A turn's items as shown: runs of injected context fold into one block, everything else stands alone. */
 export type ItemSegment = { kind: 'item'; item: Item } | { kind: 'context'; items: Item[]; summary: string };
 
