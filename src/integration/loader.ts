@@ -17,6 +17,7 @@ import { showControls } from '../lib/render/escape.ts';
 import { asRedact, makeRedactor } from './redaction.ts';
 import { getState } from './state.ts';
 import { globToRegExp, matchesAny } from './utils/glob.ts';
+import { shortHash } from './utils/slug.ts';
 
 /** Bump when what we store changes shape or meaning, so old cached entries are re-read. */
 const STORE_VERSION = 2;
@@ -132,7 +133,11 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
         if (file.threadId) state.excludedIds.add(file.threadId);
         return;
       }
-      if (keep.has(summary.id)) {
+      // The id names the page folder and is not redacted like shown text: an id that holds a
+      // secret (or an e-mail address) would publish it in a URL and a file name, and the verifier
+      // would then refuse the whole build. Such a session is filed under a hash of its id.
+      const id = redact(summary.id) === summary.id ? summary.id : `id-${shortHash(summary.id, 16)}`;
+      if (keep.has(id)) {
         // Two files claim one id (e.g. a copy left in archived_sessions/): first one wins.
         report.files.duplicates++;
         report.addDiagnostic({
@@ -144,7 +149,7 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
         });
         return;
       }
-      keep.add(summary.id);
+      keep.add(id);
       report.files.read++;
       changed++;
       // Identity fields stay as read: they locate the file and link pages, and are never shown raw.
@@ -152,9 +157,9 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
       // markers (`⟨U+202E⟩`): a thread name must not reorder or hide the text around it.
       const shown = redactDeep(redact(summary), VISIBLE_CONTROLS);
       const lineage = { ...shown.lineage, forkedFrom: summary.lineage.forkedFrom, parent: summary.lineage.parent };
-      const stored = { ...shown, id: summary.id, file: summary.file, lineage, sourceRoot: source.path };
-      const data = await parseData({ id: summary.id, data: stored });
-      store.set({ id: summary.id, data, digest });
+      const stored = { ...shown, id, file: summary.file, lineage, sourceRoot: source.path };
+      const data = await parseData({ id, data: stored });
+      store.set({ id, data, digest });
     }
   }
 
