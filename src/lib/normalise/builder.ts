@@ -1201,7 +1201,9 @@ export class SessionBuilder {
         ? null
         : `History format "${this.historyMode}" is not supported by this version of codex-archive: only the session's metadata is shown.`,
       archived: this.input.archived,
-      title: threadName ?? preview ?? `Session ${id.slice(0, 8)}`,
+      // The id's first 8 characters name an untitled session only when the id is a UUID: any
+      // other id is content, and its start may be a secret no rule recognises when cut to 8.
+      title: threadName ?? preview ?? (/^[0-9a-f]{8}-[0-9a-f-]+$/i.test(id) ? `Session ${id.slice(0, 8)}` : 'Untitled session'),
       threadName,
       preview,
       startedAt,
