@@ -285,7 +285,8 @@ export async function writeHostileHome(root: string): Promise<HostileHome> {
   await writeFile(path.join(home, 'sessions', `rollout-2026-03-04-${idGen0}.json`), JSON.stringify(gen0, null, 2));
 
   // ---- Hostile ids: what the session_meta claims, in files whose names carry no uuid. ----
-  const hostile = hostileIds();
+  // Plus ids that are secrets themselves: an id names a folder, so it must not be published.
+  const hostile = [...hostileIds(), gh, email];
   let n = 0;
   for (const id of hostile) {
     n++;
