@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { resolveCodexHome } from '../lib/home/codex-home.ts';
 import { CodexArchiveConfigError, describeIssue } from './utils/error-map.ts';
+import { checkOutputFolder } from './utils/output-safety.ts';
 
 /** True when `zone` is an IANA time zone this Node knows. */
 export function isTimeZone(zone: string): boolean {
@@ -171,6 +172,15 @@ export function resolveOptions(
       problems.push(`\`${sourceField(source.origin, index)}\`: ${source.path} ${what}. ${missingSourceFix(source.origin)}`);
     }
   });
+
+  // scripts/build.mjs names the folder it will replace (CODEX_ARCHIVE_OUT). Sources set in
+  // astro.config.mjs are only known here, so the folder is checked against them here, before
+  // Astro writes anything: a build into a folder inside a source wrote a whole site into it.
+  const out = ctx.env.CODEX_ARCHIVE_OUT;
+  if (out) {
+    const unsafe = checkOutputFolder({ out, projectRoot: ctx.root, home: homedir(), sources: sources.map((s) => s.path) });
+    for (const p of unsafe) problems.push(`output folder: ${p} The build replaces that folder entirely; choose another --out.`);
+  }
 
   if (problems.length > 0 || !data) throw new CodexArchiveConfigError(problems);
   const { sources: _ignored, ...rest } = data;
