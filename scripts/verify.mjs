@@ -2,21 +2,27 @@
 /**
  * Re-scans a built site for secrets that got through.
  *
- *   node scripts/verify.mjs [dist] [--allow-email=a@x.org,@corp.dev]   (Node 24: via npm or npx)
+ *   node scripts/verify.mjs [dist] [--allow-email=a@x.org,@corp.dev] [--cache=file]   (Node 24: via npm or npx)
+ *
+ * `--cache` names a verdict file outside the folder: files whose exact bytes an earlier scan with
+ * the same detectors and options found clean are not scanned again (npm run build passes one).
  *
  * `--allow-email` takes the same entries as the integration's e-mail allowlist (exact
  * addresses, or `@domain`); pass the build's list so addresses it kept are not reported.
  * Prints one line per finding (file:line rule — never the value) and a one-line summary;
  * exits 1 on any finding, 2 when the folder cannot be read or an argument is unknown.
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { verifyDirectory } from '../src/lib/redact/verify.ts';
 
 const args = process.argv.slice(2);
 const emailAllowlist = [];
+/** @type {string | undefined} */
+let cacheFile;
 let dirArg;
 for (const a of args) {
   if (a.startsWith('--allow-email=')) emailAllowlist.push(...a.slice('--allow-email='.length).split(',').filter(Boolean));
+  else if (a.startsWith('--cache=')) cacheFile = resolve(a.slice('--cache='.length));
   else if (a.startsWith('-')) {
     console.error(`verify: unknown option ${a}. Usage: node scripts/verify.mjs [dist] [--allow-email=a@x.org,@corp.dev]`);
     process.exit(2);
@@ -25,10 +31,15 @@ for (const a of args) {
 const dir = resolve(dirArg ?? 'dist');
 try {
   const started = performance.now();
-  const { findings, filesScanned, bytesScanned } = await verifyDirectory(dir, { emailAllowlist });
+  if (cacheFile && !relative(dir, cacheFile).startsWith('..')) {
+    console.error(`verify: the cache file must be outside the scanned folder (${cacheFile}).`);
+    process.exit(2);
+  }
+  const { findings, filesScanned, bytesScanned, filesReused } = await verifyDirectory(dir, { emailAllowlist, ...(cacheFile ? { cacheFile } : {}) });
   for (const f of findings) console.log(`${f.file}:${f.line} ${f.rule}`);
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  const summary = `verify: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${filesScanned} files (${(bytesScanned / 1e6).toFixed(1)} MB, ${secs} s) under ${dir}`;
+  const reused = filesReused ? ` (+${filesReused} unchanged files found clean before)` : '';
+  const summary = `verify: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${filesScanned} files (${(bytesScanned / 1e6).toFixed(1)} MB, ${secs} s)${reused} under ${dir}`;
   if (findings.length) {
     console.error(summary);
     process.exit(1);

@@ -2,8 +2,11 @@
  * Re-scans a built site for secrets: the last net after redaction. Same detectors as the
  * redactor; placeholders are ignored. Reports file, rule and line, never the value.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { clipToGaps, createDetectors, placeholderRanges, scanCopy, type RedactionOptions } from './index.ts';
 
@@ -21,6 +24,8 @@ export interface VerifyResult {
   findings: VerifyFinding[];
   filesScanned: number;
   bytesScanned: number;
+  /** Files skipped because the same bytes were found clean before (with `cacheFile`). */
+  filesReused?: number;
 }
 
 const TEXT_FILE = /\.(?:html|js|mjs|json|txt|xml)$/i;
@@ -34,6 +39,32 @@ const DEFAULT_IGNORED_RULES = new Set(['home-path', 'user-name']);
 export interface VerifyOptions extends Partial<RedactionOptions> {
   /** Rule ids not to report. Default: `home-path`, `user-name` (set explicitly to check them). */
   ignoreRules?: readonly string[];
+  /**
+   * A file (outside the scanned folder) of verdicts from earlier scans: the hashes of files found
+   * clean. A file is skipped only when its exact bytes were found clean by the same detectors
+   * (same detector sources and package versions) with the same options; it is rewritten with
+   * the clean files of this scan.
+   */
+  cacheFile?: string;
+}
+
+/** Files and packages whose change means the detectors changed. */
+function detectorVersion(): string {
+  const hash = createHash('sha256');
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const name of readdirSync(here).sort()) {
+    if (/\.(ts|js|mjs)$/.test(name)) hash.update(name).update('\0').update(readFileSync(join(here, name))).update('\0');
+  }
+  for (const pkg of ['@secretlint/core', '@secretlint/secretlint-rule-preset-recommend']) {
+    try {
+      const file = fileURLToPath(import.meta.resolve(`${pkg}/package.json`));
+      hash.update(pkg).update(String(JSON.parse(readFileSync(file, 'utf8')).version));
+    } catch {
+      // Not resolvable by name (exports map): the file walk below still pins it.
+      hash.update(pkg).update(String(Math.random()));
+    }
+  }
+  return hash.digest('hex');
 }
 
 /** Decodes the HTML entities that hide characters detectors key on (`&quot;`, `&#61;`, …). */
@@ -97,7 +128,20 @@ export function decodeBuiltFile(name: string, bytes: Buffer): string | null {
  * Symbolic links are not followed (a link could lead out of the site).
  */
 export async function verifyDirectory(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const result: VerifyResult = { findings: [], filesScanned: 0, bytesScanned: 0 };
+  const result: VerifyResult = { findings: [], filesScanned: 0, bytesScanned: 0, filesReused: 0 };
+  const { cacheFile, ...scanOptions } = options;
+  // Verdict key: detectors + options + how the file is decoded + its exact bytes.
+  const prefix = cacheFile ? createHash('sha256').update(detectorVersion()).update(JSON.stringify(scanOptions)).digest('hex') : '';
+  let clean = new Set<string>();
+  if (cacheFile) {
+    try {
+      const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as { prefix: string; clean: string[] };
+      if (saved.prefix === prefix) clean = new Set(saved.clean);
+    } catch {
+      // No earlier verdicts.
+    }
+  }
+  const cleanNow: string[] = [];
   const stack = [dir];
   while (stack.length) {
     const current = stack.pop()!;
@@ -107,14 +151,33 @@ export async function verifyDirectory(dir: string, options: VerifyOptions = {}):
       if (e.isDirectory()) stack.push(path);
       else if (e.isFile()) {
         if (!TEXT_FILE.test(e.name) && !PAGEFIND_FILE.test(e.name)) continue;
-        const text = decodeBuiltFile(e.name, await readFile(path));
+        const bytes = await readFile(path);
+        let key = '';
+        if (cacheFile) {
+          const kind = PAGEFIND_FILE.test(e.name) ? 'pf' : 'text';
+          key = createHash('sha256').update(prefix).update(kind).update(bytes).digest('base64url');
+          if (clean.has(key)) {
+            result.filesReused!++;
+            cleanNow.push(key);
+            continue;
+          }
+        }
+        const text = decodeBuiltFile(e.name, bytes);
         if (text === null) continue;
         result.filesScanned++;
         result.bytesScanned += text.length;
-        result.findings.push(...scanText(text, relative(dir, path).split(sep).join('/'), options));
+        const found = scanText(text, relative(dir, path).split(sep).join('/'), scanOptions);
+        result.findings.push(...found);
+        if (cacheFile && found.length === 0) cleanNow.push(key);
       }
     }
   }
   result.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  if (cacheFile) {
+    await mkdir(dirname(cacheFile), { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify({ prefix, clean: [...new Set(cleanNow)].sort() }));
+    await rename(tmp, cacheFile);
+  }
   return result;
 }
