@@ -140,7 +140,10 @@ if (report.redacted === false) {
   t = performance.now();
   console.log('\nVerifying the output (scripts/verify.mjs) …');
   const allow = report.emailAllowlist?.length ? [`--allow-email=${report.emailAllowlist.join(',')}`] : [];
-  const run = spawnSync(process.execPath, [verifier, tmp, ...allow], { cwd: root, stdio: 'inherit', env: process.env });
+  // Verdicts of earlier runs (never in the output): files whose exact bytes were found clean by
+  // the same detectors are not scanned again.
+  const cache = report.cacheDir ? [`--cache=${path.join(report.cacheDir, 'codex-archive', 'verified.json')}`] : [];
+  const run = spawnSync(process.execPath, [verifier, tmp, ...allow, ...cache], { cwd: root, stdio: 'inherit', env: process.env });
   phases.verify = performance.now() - t;
   if (run.status !== 0) {
     await cleanUp();

@@ -15,12 +15,13 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { resolveOptions, type CodexArchiveOptions } from './options.ts';
 import { OFFLINE_INDEX_PATH, renderOfflineIndex } from './offline-index.ts';
-import { buildPagefindIndex } from './pagefind.ts';
+import { buildPagefindIndex, shardName } from './pagefind.ts';
 import { pageRedactor } from './redaction.ts';
 import { relativiseSite } from './relative-assets.ts';
 import { reportLine } from '../lib/report.ts';
 import { reportPath, writeReport } from './report.ts';
 import { getState, initState } from './state.ts';
+import { IncrementalStore, hashOf, packageVersion } from './incremental.ts';
 
 export type { CodexArchiveOptions } from './options.ts';
 
@@ -39,9 +40,13 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
               'Do not upload this build anywhere public.',
           );
         }
-        initState({ options, root, command });
+        const state = initState({ options, root, command });
+        state.outputKey = hashOf({ version: packageVersion(root), options });
         updateConfig({
-          build: { format: 'directory', inlineStylesheets: 'never' },
+          // Incremental builds: pages whose cacheKey is unchanged are restored, not rendered
+          // (incremental.ts). One page at a time: the records of what each page wrote rely on it.
+          ...(command === 'build' ? { experimental: { incrementalBuild: true } } : {}),
+          build: { format: 'directory', inlineStylesheets: 'never', concurrency: 1 },
           // Vite inlines small assets as data: URLs and Astro inlines small scripts; both would
           // need 'unsafe-inline' in the Content-Security-Policy.
           vite: { build: { assetsInlineLimit: 0 } },
@@ -51,6 +56,10 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         const state = getState();
         state.outDir = fileURLToPath(config.outDir);
         state.base = config.base;
+        state.outputKey = hashOf([state.outputKey, config.base, config.site ?? '']);
+        state.cacheDir = fileURLToPath(config.cacheDir);
+        state.report.cacheDir = state.cacheDir;
+        if (state.command === 'build') state.incremental = new IncrementalStore(state.cacheDir);
       },
       'astro:build:start': () => {
         getState().startedAt = performance.now();
@@ -63,6 +72,28 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         report.pages = pages.length;
 
         let t = performance.now();
+        // Pages Astro restored from its cache ran none of our code: add what they contributed.
+        const incremental = state.incremental;
+        let reused = 0;
+        if (incremental) {
+          const current = incremental.current();
+          for (const [id, sidecar] of current) {
+            if (incremental.fresh.has(id)) continue;
+            reused++;
+            state.offline.set(id, sidecar.offline);
+            report.addSessionFacts(sidecar.facts);
+            report.addRedactions(new Map(Object.entries(sidecar.redactions)));
+            for (const rel of sidecar.assets) {
+              if (!(await incremental.restoreAsset(outDir, rel))) continue;
+              if (rel.startsWith('_assets/img/')) report.assets.images++;
+              else report.assets.largeOutputs++;
+            }
+          }
+          await incremental.save(current);
+          report.incremental = { sessionPagesRendered: incremental.fresh.size, sessionPagesReused: reused };
+          report.time('restore', performance.now() - t);
+          t = performance.now();
+        }
         await relativiseSite(outDir, state.base);
         // GitHub Pages runs Jekyll unless told not to, and Jekyll drops `_astro/` and `_assets/`.
         await writeFile(path.join(outDir, '.nojekyll'), '');
@@ -75,8 +106,13 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         report.time('offline index', performance.now() - t);
 
         t = performance.now();
-        const digests = new Map([...state.offline.values()].map((e) => [e.path, e.text]));
-        await buildPagefindIndex(outDir, digests, logger);
+        const searchPages = [...state.offline].map(([id, e]) => ({
+          path: e.path,
+          shard: shardName(e.filters.month?.[0]),
+          words: e.text,
+          key: state.incremental?.keys.get(id)?.key ?? null,
+        }));
+        await buildPagefindIndex(outDir, searchPages, logger, state.incremental ? state.cacheDir : null);
         report.time('pagefind', performance.now() - t);
 
         if (state.redactor) {

@@ -34,6 +34,10 @@ export class BuildReport {
   emailAllowlist: string[] = [];
   assets = { images: 0, largeOutputs: 0 };
   timings: Record<string, number> = {};
+  /** Incremental build: session pages rendered in this build and restored from the cache. */
+  incremental: { sessionPagesRendered: number; sessionPagesReused: number } | null = null;
+  /** Astro's cache folder: where incremental records and the verifier's verdicts are kept. */
+  cacheDir: string | null = null;
 
   /** Sessions rendered (one page each). */
   get sessions(): number {
@@ -48,6 +52,11 @@ export class BuildReport {
   /** Records a problem that belongs to no session (discovery, side files, unreadable file). */
   addDiagnostic(d: Diagnostic): void {
     addDiagnostics(this.archive, [d]);
+  }
+
+  /** Folds one session's facts (what `addSession` reads; kept across incremental builds). */
+  addSessionFacts(facts: Pick<Session, 'generation' | 'archived' | 'supported' | 'incomplete' | 'cliVersion' | 'diagnostics'> & { counts: RecordCounts }): void {
+    addToReport(this.archive, facts as unknown as Session, facts.counts);
   }
 
   /** Folds one rendered session (as read, before redaction: the report stays off the site). */
@@ -93,6 +102,8 @@ export class BuildReport {
       emailAllowlist: this.emailAllowlist,
       redactions: sorted(this.redactions),
       assets: this.assets,
+      incremental: this.incremental,
+      cacheDir: this.cacheDir,
       timingsMs: this.timings,
     };
   }

@@ -5,6 +5,7 @@
  * The integration creates it in `astro:config:setup`; everything else reads it with `getState()`.
  */
 import type { ResolvedOptions } from './options.ts';
+import type { IncrementalStore } from './incremental.ts';
 import { BuildReport } from './report.ts';
 
 /** One session's entry in the offline search file (see offline-index.ts). */
@@ -40,6 +41,12 @@ export interface BuildState {
   redactor: Promise<unknown> | null;
   /** When the build started (performance.now()), for phase timings. */
   startedAt: number;
+  /** Astro's cache folder (absolute), known from `astro:config:done`. */
+  cacheDir: string;
+  /** Incremental-build records (astro build only; see incremental.ts). */
+  incremental: IncrementalStore | null;
+  /** Hash of every option that changes output, plus the package version (page cache keys). */
+  outputKey: string;
 }
 
 const KEY = Symbol.for('codex-archive.build-state');
@@ -55,6 +62,9 @@ export function initState(init: Pick<BuildState, 'options' | 'root' | 'command'>
     excludedIds: new Set(init.options.exclude.ids),
     redactor: null,
     startedAt: performance.now(),
+    incremental: null,
+    outputKey: '',
+    cacheDir: '',
   };
   state.report.sources = init.options.sources.map((s) => ({ path: s.path, origin: s.origin }));
   state.report.demo = init.options.demo;

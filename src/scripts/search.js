@@ -29,44 +29,144 @@
     );
   }
 
-  /** @returns {Promise<Backend>} */
+  /**
+   * Pagefind over http(s). The index is split into one shard per month (`pagefind/<yyyy-mm>/`,
+   * listed newest first in `pagefind/shards.json`, see src/integration/pagefind.ts): one Pagefind
+   * instance per shard, all from the one `pagefind/pagefind.js` module. Relevance merges every
+   * shard's results by score; date sorts concatenate the shards in month order (each shard sorts
+   * its own); a month or year filter searches only the shards it can match.
+   * @returns {Promise<Backend>}
+   */
   function pagefindBackend() {
-    var moduleUrl = new URL('pagefind/pagefind.js', rootUrl).href;
-    return import(moduleUrl).then(function (pf) {
-      return Promise.resolve(pf.options({ baseUrl: rootUrl.pathname, excerptLength: 24 }))
-        .then(function () {
-          return pf.init();
-        })
-        .then(function () {
-          return {
-            search: function (query, filters, sort, limit) {
-              /** @type {any} */
-              var opts = { filters: filters };
-              if (sort === 'date-desc') opts.sort = { date: 'desc' };
-              if (sort === 'date-asc') opts.sort = { date: 'asc' };
-              return pf.search(query.trim() === '' ? null : query, opts).then(function (/** @type {any} */ res) {
-                return Promise.all(
-                  res.results.slice(0, limit).map(function (/** @type {any} */ r) {
-                    return r.data();
-                  }),
-                ).then(function (data) {
-                  return {
-                    total: res.results.length,
-                    hits: data.map(function (/** @type {any} */ d) {
-                      return {
-                        url: d.url,
-                        title: (d.meta && d.meta.title) || d.url,
-                        date: (d.meta && d.meta.date) || '',
-                        project: (d.filters && d.filters.project && d.filters.project[0]) || '',
-                        excerpt: d.excerpt || '',
-                      };
-                    }),
-                  };
+    var listUrl = new URL('pagefind/shards.json', rootUrl).href;
+    return fetch(listUrl)
+      .then(function (r) {
+        if (!r.ok) throw new Error('no search index');
+        return r.json();
+      })
+      .then(function (list) {
+      /** @type {string[]} */
+      var names = list.shards || [];
+      /** @type {Record<string, Promise<any>>} */
+      var instances = {};
+      // One Pagefind call at a time across shards (cheap, and nothing can interleave).
+      /** @type {Promise<any>} */
+      var queue = Promise.resolve();
+      /** @template T @param {() => Promise<T>} fn @returns {Promise<T>} */
+      function serial(fn) {
+        var next = queue.then(fn, fn);
+        queue = next.catch(function () {});
+        return next;
+      }
+      /** @param {string} name */
+      function instance(name) {
+        if (!instances[name]) {
+          // Each shard's own copy of the module: Pagefind instances created from ONE module share
+          // state and mix up their shards (wasm traps, chunks fetched from the wrong folder).
+          instances[name] = serial(function () {
+            return import(new URL('pagefind/' + name + '/pagefind.js', rootUrl).href).then(function (pf) {
+              return Promise.resolve(pf.options({ baseUrl: rootUrl.pathname, excerptLength: 24, noWorker: true }))
+                .then(function () {
+                  return pf.init();
+                })
+                .then(function () {
+                  return pf;
+                });
+            });
+          });
+        }
+        return instances[name];
+      }
+      return {
+        search: function (query, filters, sort, limit) {
+          /** @type {any} */
+          var opts = { filters: filters };
+          if (sort === 'date-desc') opts.sort = { date: 'desc' };
+          if (sort === 'date-asc') opts.sort = { date: 'asc' };
+          var shards = names.filter(function (n) {
+            if (filters.month) return n === filters.month;
+            if (filters.year) return n.slice(0, 4) === filters.year || (filters.year === 'undated' && n === 'undated');
+            return true;
+          });
+          if (sort === 'date-asc') shards = shards.slice().reverse();
+          var term = query.trim() === '' ? null : query;
+          return Promise.all(
+            shards.map(function (n) {
+              return instance(n).then(function (inst) {
+                return serial(function () {
+                  return inst.search(term, opts);
+                }).then(function (/** @type {any} */ res) {
+                  res.searchTerms = words(query);
+                  res.results.forEach(function (/** @type {any} */ r) {
+                    var data = r.data;
+                    r.data = function () {
+                      return serial(data);
+                    };
+                  });
+                  return res;
                 });
               });
-            },
-          };
+            }),
+          )
+            .then(function (responses) {
+              return term === null ? responses : Promise.all(responses.map(genuine));
+            })
+            .then(function (responses) {
+            /** @type {any[]} */
+            var results = [];
+            responses.forEach(function (/** @type {any} */ res) {
+              if (res) results = results.concat(res.results);
+            });
+            if (!opts.sort) {
+              results.sort(function (a, b) {
+                return b.score - a.score;
+              });
+            }
+            return Promise.all(
+              results.slice(0, limit).map(function (/** @type {any} */ r) {
+                return r.data();
+              }),
+            ).then(function (data) {
+              return {
+                total: results.length,
+                hits: data.map(function (/** @type {any} */ d) {
+                  return {
+                    url: d.url,
+                    title: (d.meta && d.meta.title) || d.url,
+                    date: (d.meta && d.meta.date) || '',
+                    project: (d.filters && d.filters.project && d.filters.project[0]) || '',
+                    excerpt: d.excerpt || '',
+                  };
+                }),
+              };
+            });
+          });
+        },
+      };
+    });
+  }
+
+  /**
+   * A shard's response, or null when it only has Pagefind's fallback matches. When no word of a
+   * shard starts with a query word, Pagefind matches a short prefix of it instead ("z" for
+   * "zanzibar"); alone in one index that rarely shows, across many month shards it would add
+   * noise from every month without the word. The shard's best result decides: kept when one of
+   * its marked words shares at least all but three letters (stemming) of a query word.
+   * @param {any} res
+   */
+  function genuine(res) {
+    if (!res.results.length || !res.searchTerms) return Promise.resolve(res);
+    return res.results[0].data().then(function (/** @type {any} */ d) {
+      var marked = ((d && d.excerpt) || '').match(/<mark>([^<]*)<\/mark>/g) || [];
+      var ok = marked.some(function (/** @type {string} */ m) {
+        var w = words(m.replace(/<\/?mark>/g, ''))[0] || '';
+        return res.searchTerms.some(function (/** @type {string} */ t) {
+          var n = 0;
+          while (n < w.length && n < t.length && w[n] === t[n]) n++;
+          return n >= Math.min(t.length, Math.max(3, t.length - 3));
         });
+      });
+      return ok || marked.length === 0 ? res : null;
     });
   }
 

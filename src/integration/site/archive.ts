@@ -7,7 +7,7 @@ import type { SessionSummary } from '../../lib/model/session.ts';
 import { dayKey, type DayKey } from '../utils/dates.ts';
 
 /** What pages need from a stored session (the summary; the store adds `sourceRoot`). */
-export type Summary = SessionSummary & { sourceRoot?: string };
+export type Summary = SessionSummary & { sourceRoot?: string; digest?: string };
 
 /** One day with its sessions (newest first). */
 export interface DayBucket {

@@ -4,7 +4,8 @@
  */
 import { getCollection } from 'astro:content';
 import { getState } from '../state.ts';
-import { buildArchiveIndex, type ArchiveIndex } from './archive.ts';
+import { hashOf } from '../incremental.ts';
+import { buildArchiveIndex, type ArchiveIndex, type Summary } from './archive.ts';
 
 let cached: Promise<ArchiveIndex> | null = null;
 
@@ -12,11 +13,38 @@ let cached: Promise<ArchiveIndex> | null = null;
 export function archiveIndex(): Promise<ArchiveIndex> {
   cached ??= getCollection('sessions').then((entries) =>
     buildArchiveIndex(
-      entries.map((e) => e.data),
+      // The store digest (file path, size, mtime, store options) keys incremental page builds.
+      entries.map((e) => ({ ...e.data, digest: (e as { digest?: string }).digest })),
       getState().options.timeZone,
     ),
   );
   return cached;
+}
+
+/**
+ * The incremental-build cacheKey of a session page (see incremental.ts): its file's store digest,
+ * the output options, the excluded ids; a fresh key whenever a session it linked came or went.
+ * `undefined` (always render) outside `astro build` or without a digest.
+ */
+export async function sessionCacheKey(summary: Summary): Promise<string | undefined> {
+  const state = getState();
+  if (!state.incremental || !summary.digest) return undefined;
+  const index = await archiveIndex();
+  knownIds ??= new Set(index.sessions.map((s) => s.id));
+  excludedKey ??= hashOf([...state.excludedIds].sort());
+  const base = hashOf([state.outputKey, excludedKey, summary.digest]);
+  const known = knownIds;
+  return state.incremental.sessionKey(summary.id, base, (id) => known.has(id));
+}
+
+let knownIds: Set<string> | null = null;
+let excludedKey: string | null = null;
+
+/** The cacheKey of an index page: the output options and everything its props carry. */
+export function indexCacheKey(props: unknown): string | undefined {
+  const state = getState();
+  if (!state.incremental) return undefined;
+  return hashOf([state.outputKey, hashOf(props)]);
 }
 
 /** Site options pages show (title, time zone), and whether this is `astro dev`. */

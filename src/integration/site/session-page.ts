@@ -10,6 +10,8 @@ import type { ImageRef, Item, Session } from '../../lib/model/session.ts';
 import { readRolloutAt } from '../../lib/reader.ts';
 import { redactDeep } from '../../lib/redact/index.ts';
 import { DEFAULT_COLLAPSE, type CollapseOptions } from '../../lib/render/output.ts';
+import type { RecordCounts } from '../../lib/normalise/builder.ts';
+import type { SessionFacts } from '../incremental.ts';
 import { sessionDigest } from '../offline-index.ts';
 import { outputCap } from './output-budget.ts';
 import { asRedact, pageRedactor } from '../redaction.ts';
@@ -91,6 +93,19 @@ export function scrubExcluded<T>(session: T, excluded: ReadonlySet<string>): T {
   return out;
 }
 
+/** What the report needs of a session (kept for builds that skip its page). */
+export function sessionFacts(session: Session, counts: RecordCounts): SessionFacts {
+  return {
+    generation: session.generation,
+    archived: session.archived,
+    supported: session.supported,
+    incomplete: session.incomplete,
+    cliVersion: session.cliVersion ?? null,
+    diagnostics: session.diagnostics,
+    counts,
+  };
+}
+
 /** The prepared page. */
 export interface SessionPage {
   session: Session;
@@ -113,8 +128,16 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
   const here = paths.session(summary.id);
   if (!summary.sourceRoot) throw new Error(`Session ${summary.id} has no source folder in the store; rebuild with --force.`);
   const result = await readRolloutAt(summary.sourceRoot, summary.file, { threadName: summary.threadName });
-  state.report.addSession(result.session, result.counts);
-  const session = scrubExcluded(asRedact(await pageRedactor())(result.session), state.excludedIds);
+  const facts = sessionFacts(result.session, result.counts);
+  state.report.addSessionFacts(facts);
+  const redactor = await pageRedactor();
+  const hitsBefore = new Map(redactor?.hits ?? []);
+  const session = scrubExcluded(asRedact(redactor)(result.session), state.excludedIds);
+  // This page's share of the redaction counts (kept for builds that skip the page).
+  const redactions: Record<string, number> = {};
+  for (const [rule, n] of redactor?.hits ?? []) if (n !== (hitsBefore.get(rule) ?? 0)) redactions[rule] = n - (hitsBefore.get(rule) ?? 0);
+  const assets = new Set<string>();
+  const lookups: Record<string, boolean> = {};
 
   knownIds ??= archiveIndex().then((index) => new Set(index.sessions.map((s) => s.id)));
   const known = await knownIds;
@@ -130,6 +153,8 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     const bytes = Buffer.from(match[2]!.replace(/\s+/g, ''), 'base64');
     const rel = assetPath('img', bytes, ext);
     if (writeOnce(outDir, rel, bytes)) state.report.assets.images++;
+    assets.add(rel);
+    state.incremental?.keepAsset(outDir, rel);
     return href(here, rel);
   };
 
@@ -143,24 +168,37 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     if (text === null || text.length <= collapse.maxChars || !building || !outDir) return null;
     const rel = assetPath('out', text, 'txt');
     if (writeOnce(outDir, rel, text)) state.report.assets.largeOutputs++;
+    assets.add(rel);
+    state.incremental?.keepAsset(outDir, rel);
     return href(here, rel);
   };
 
   const filters = searchFilters(summary, state.options.timeZone);
-  state.offline.set(session.id, {
+  const offline = {
     path: here,
     title: session.title,
     date: session.startedAt ?? '',
     project: summary.project ?? '',
     filters,
     text: sessionDigest(session),
-  });
+  };
+  state.offline.set(session.id, offline);
+  const keys = state.incremental?.keys.get(summary.id);
+  if (state.incremental && keys) {
+    // Filled further while the page renders (assets written, sessions looked up).
+    state.incremental.fresh.set(summary.id, { ...keys, offline, facts, redactions, assets: [], lookups });
+    const sidecar = state.incremental.fresh.get(summary.id)!;
+    Object.defineProperty(sidecar, 'assets', { enumerable: true, get: () => [...assets].sort() });
+  }
 
   return {
     session,
     summary,
     here,
-    hrefForSession: (id) => (known.has(id) ? href(here, paths.session(id)) : null),
+    hrefForSession: (id) => {
+      lookups[id] = known.has(id);
+      return known.has(id) ? href(here, paths.session(id)) : null;
+    },
     imageSrc,
     largeOutputHref,
     collapse,

@@ -1,0 +1,92 @@
+/**
+ * Incremental builds give the same site as a cold build. A 24-session synthetic home is built
+ * cold, then again with nothing changed, then after one turn is appended to one session; each
+ * incremental result must be byte-identical (every file's hash) to a cold build of the same
+ * input, and the unchanged rebuild must actually reuse pages, search shards and verdicts.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendToSession, firstRollout, generateHome } from '../../scripts/synth/generate.mjs';
+import { runBuildScript } from './build-once.ts';
+
+let dir: string;
+let home: string;
+
+/** Relative path → sha256 of every file under `root`. */
+function hashes(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else out[r] = createHash('sha256').update(readFileSync(path.join(root, r))).digest('hex');
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Builds `home` into `<dir>/<name>/dist` with that name's own cache; returns log and report. */
+async function build(name: string): Promise<{ log: string; report: Record<string, any>; dist: string }> {
+  const out = path.join(dir, name);
+  const dist = path.join(out, 'dist');
+  const report = path.join(out, 'report.json');
+  const log = await runBuildScript(['--out', dist, '--report', report, '--cache-dir', path.join(out, 'cache')], path.join(out, 'build.log'), home);
+  return { log, report: JSON.parse(readFileSync(report, 'utf8')), dist };
+}
+
+let cold: Awaited<ReturnType<typeof build>>;
+let nochange: Awaited<ReturnType<typeof build>>;
+let coldHashes: Record<string, string>;
+let nochangeHashes: Record<string, string>;
+let changed: Awaited<ReturnType<typeof build>>;
+let changedHashes: Record<string, string>;
+let reference: Record<string, string>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'codex-archive-incremental-'));
+  home = path.join(dir, 'home');
+  await generateHome({ out: home, sessions: 24, seed: 'incremental' });
+  cold = await build('inc');
+  coldHashes = hashes(cold.dist);
+  nochange = await build('inc');
+  nochangeHashes = hashes(nochange.dist);
+  appendToSession(home, firstRollout(home));
+  changed = await build('inc');
+  changedHashes = hashes(changed.dist);
+  // A cold build of the changed home, with a cache of its own.
+  reference = hashes((await build('reference')).dist);
+}, 600_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('incremental build', () => {
+  it('rebuilds an unchanged home byte for byte', () => {
+    expect(Object.keys(coldHashes).length).toBeGreaterThan(50);
+    expect(nochangeHashes).toEqual(coldHashes);
+  });
+
+  it('reuses every session page, every search shard and every verdict when nothing changed', () => {
+    expect(cold.report.incremental).toEqual({ sessionPagesRendered: 24, sessionPagesReused: 0 });
+    expect(nochange.report.incremental).toEqual({ sessionPagesRendered: 0, sessionPagesReused: 24 });
+    expect(nochange.log).toMatch(/\(restored\)/);
+    expect(nochange.log).toMatch(/Search index: 24 session pages in \d+ shards \(0 built, \d+ reused\)/);
+    expect(nochange.log).toMatch(/verify: 0 findings in 0 files .*\(\+\d+ unchanged files found clean before\)/);
+    // The report still counts every session.
+    expect(nochange.report.sessions).toBe(cold.report.sessions);
+    expect(nochange.report.reader).toEqual(cold.report.reader);
+  });
+
+  it('after one session grew, matches a cold build of the same home', () => {
+    expect(changedHashes).toEqual(reference);
+    expect(changedHashes).not.toEqual(coldHashes);
+    expect(changed.report.incremental).toEqual({ sessionPagesRendered: 1, sessionPagesReused: 23 });
+    expect(changed.log).toMatch(/Search index: 24 session pages in \d+ shards \(1 built, \d+ reused\)/);
+  });
+});
