@@ -6,11 +6,12 @@
  *
  * - Generates (or reuses, cached under .cache/bench/) a home of --n sessions with
  *   scripts/synth/generate.mjs.
- * - cold: empty output folder, then build (Astro's shared cache is left alone; see docs).
+ * - cold: empty output folder and empty cache, then build (each bench home has its own Astro
+ *   cache, report and site under .cache/bench/<home>/).
  *   nochange: build again with nothing changed (after a cold build, or an unmeasured warm-up).
  *   onechanged: append one realistic turn to one session, then build.
  *   all (default): cold, nochange, onechanged in that order.
- * - For each build: wall time; phase times from .codex-archive/report.json (`phases`, or the
+ * - For each build: wall time; phase times from .cache/bench/<home>/report.json (`phases`, or the
  *   report's `timingsMs`) when present; peak RSS of the whole build process tree (VmRSS of the
  *   child and all its descendants, summed, polled every 100 ms); output size; largest HTML page.
  * - The floor: read + JSON.parse of the same input in this process, and total/floor.
@@ -75,11 +76,14 @@ function treeRss(pid) {
 
 /** Run `npm run build -- --out <site>` with CODEX_HOME=<home>; measure wall time and tree RSS. */
 function runBuild(home, site, logFile, timeoutMin) {
+  const base = path.dirname(site);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const log = fs.openSync(logFile, 'w');
     // Own process group, so a timeout can stop npm, the build and anything it started.
-    const child = spawn('npm', ['run', 'build', '--', '--out', site], {
+    // Its own report and Astro cache (incremental records, search shards, verifier verdicts).
+    const args = ['--out', site, '--report', path.join(base, 'report.json'), '--cache-dir', path.join(base, 'cache')];
+    const child = spawn('npm', ['run', 'build', '--', ...args], {
       cwd: ROOT,
       env: { ...process.env, CODEX_HOME: home, CODEX_ARCHIVE_SOURCES: '' },
       stdio: ['ignore', log, log],
@@ -137,14 +141,23 @@ function outputStats(dir) {
  * The report lives in the shared project root, so another build may have replaced it: use it
  * only if it was written after `sinceMs` and names our home among its sources.
  */
-function readPhases(home, sinceMs) {
-  const file = path.join(ROOT, '.codex-archive', 'report.json');
+function readPhases(home, sinceMs, logFile) {
+  const file = path.join(path.dirname(home), 'report.json');
+  // build.mjs prints Astro's total (`build`), the verifier and the swap only in its log.
+  const fromLog = {};
+  try {
+    const line = fs.readFileSync(logFile, 'utf8').split('\n').find((l) => /^\s+time\s/.test(l)) ?? '';
+    for (const m of line.matchAll(/(build|verify|swap) ([\d.]+)s/g)) fromLog[m[1]] = Number(m[2]) * 1000;
+  } catch {
+    // No log.
+  }
   try {
     if (fs.statSync(file).mtimeMs < sinceMs) return { phases: null, sessions: null, pages: null };
     const report = JSON.parse(fs.readFileSync(file, 'utf8'));
     const sources = (report.sources ?? []).map((s) => path.resolve(s.path ?? s));
     if (sources.length && !sources.includes(path.resolve(home))) return { phases: null, sessions: null, pages: null };
-    return { phases: report.phases ?? report.timingsMs ?? null, sessions: report.sessions ?? null, pages: report.pages ?? null };
+    const phases = report.phases ?? report.timingsMs ?? null;
+    return { phases: phases && { ...phases, ...fromLog }, sessions: report.sessions ?? null, pages: report.pages ?? null, incremental: report.incremental ?? null };
   } catch {
     return { phases: null, sessions: null, pages: null };
   }
@@ -201,10 +214,9 @@ async function main() {
   const rows = [];
   for (const mode of modes) {
     if (mode === 'cold') {
-      // Cold = no previous output. Astro's cache (node_modules/.astro) is left alone: other
-      // builds in this tree may be using it right now, and its entries are keyed by content,
-      // so a home it has not seen gains nothing from it (see docs/performance.md).
+      // Cold = no previous output and no cache (the bench's builds have a cache of their own).
       fs.rmSync(site, { recursive: true, force: true });
+      fs.rmSync(path.join(base, 'cache'), { recursive: true, force: true });
     } else if (!fs.existsSync(site)) {
       console.log(`No previous build in ${path.relative(ROOT, site)}: running an unmeasured warm-up build …`);
       const warmup = await runBuild(home, site, path.join(logs, `warmup.log`), Number(values.timeout));
@@ -221,7 +233,7 @@ async function main() {
     const startedAt = Date.now();
     const build = await runBuild(home, site, path.join(logs, `${mode}.log`), Number(values.timeout));
     if (build.status !== 'ok') console.error(`  ${mode}: the build failed (${build.status}); see ${build.log}. Its time and memory are still reported.`);
-    const report = readPhases(home, startedAt);
+    const report = readPhases(home, startedAt, path.join(logs, `${mode}.log`));
     // A failed build leaves the previous site in place: do not report that one's size.
     const out = build.status === 'ok' ? outputStats(site) : { bytes: 0, files: 0, largest: { bytes: 0, file: null } };
     // The floor: read + JSON.parse of the same input, in this process.
