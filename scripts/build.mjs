@@ -93,6 +93,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 const reportFile = path.resolve(root, args.report ?? path.join('.codex-archive', 'report.json'));
 process.env.CODEX_ARCHIVE_REPORT = reportFile;
+// The integration checks this folder against the sources it resolves (astro.config.mjs may name
+// sources we do not know here) and stops before Astro writes anything.
+process.env.CODEX_ARCHIVE_OUT = out;
 if (!path.relative(out, reportFile).startsWith('..')) {
   fail(`Refusing to write the report inside the output folder (${reportFile}): it names local files. Choose another --report.`);
 }
@@ -130,7 +133,9 @@ await rm(scratch, { recursive: true, force: true });
 phases.build = performance.now() - t;
 
 const report = JSON.parse(await readFile(reportFile, 'utf8'));
-// Now that the integration has resolved the real sources, check the output folder against them.
+// Now that the integration has resolved the real sources, check the output folder against them
+// (again: the integration refuses first), removing the unused build when it is refused.
+if (checkOutputFolder({ out, projectRoot: root, home: homedir(), sources: report.sources.map((s) => s.path) }).length) await cleanUp();
 refuseUnsafe(out, report.sources.map((s) => s.path));
 
 const verifier = path.join(root, 'scripts', 'verify.mjs');
