@@ -104,7 +104,7 @@ describe('reader on awkward rollouts (fixtures/rollouts)', () => {
 
 describe('titles', () => {
   it('are plain text: no markdown emphasis, heading marks or link syntax', async () => {
-    const { plainTitle } = await import('../../src/lib/normalise/builder.ts');
+    const { plainTitle } = await import('../../src/lib/normalise/session-facts.ts');
     expect(plainTitle('## Fix the **markdown-it-py** upgrade, see [the log](https://x.test/l)')).toBe(
       'Fix the markdown-it-py upgrade, see the log',
     );

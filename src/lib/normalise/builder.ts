@@ -8,7 +8,8 @@
  * `turn_aborted`.
  */
 import type { Diagnostic, ImageRef, Item, Session, TokenUsage, Turn } from '../model/session.ts';
-import { filesFromChangeMap, parseApplyPatch } from './apply-patch.ts';
+import { collabAgents, mergeAgents } from './agents.ts';
+import { filesFromChangeMap } from './apply-patch.ts';
 import {
   developerLabel,
   injectedLabel,
@@ -20,6 +21,20 @@ import {
   splitIdeContext,
 } from './injected.ts';
 import { recordKind, type LineRecord } from './records.ts';
+import {
+  firstTurnContextCwd,
+  gitOf,
+  lineageOf,
+  modelsOf,
+  previewOf,
+  relativisePatchPaths,
+  reviewOutput,
+  reviewTarget,
+  sourceLabel,
+  subtract,
+  usage,
+} from './session-facts.ts';
+import { commandText, mcpName, patchItem } from './tool-calls.ts';
 import { flattenToolOutput, isDeclinedOutput, mcpResultText, parseShellOutput } from './tool-output.ts';
 import {
   arr,
@@ -84,7 +99,6 @@ const SUBAGENT_TOOLS = new Set([
   'interrupt_agent',
 ]);
 
-const SHELL_TOOLS = new Set(['shell', 'container.exec', 'shell_command', 'exec_command', 'local_shell']);
 
 interface TurnDraft {
   turn: Turn;
@@ -320,6 +334,11 @@ export class SessionBuilder {
     return { id, line, at };
   }
 
+  /** A one-line lifecycle notice (review, goal, undo, sub-agent activity, …). */
+  private notice(line: number, at: string | null, label: string, text: string): void {
+    this.addItem({ ...this.base(line, at), kind: 'notice', label, text });
+  }
+
   private openTurn(turnId: string | null, at: string | null, explicit: boolean): TurnDraft {
     // An explicit turn left open was cut short; an implied one simply ended at the next prompt.
     if (this.current && !this.current.closed) this.closeTurn(this.current, null, this.current.explicit ? 'incomplete' : 'unknown');
@@ -533,7 +552,7 @@ export class SessionBuilder {
           continue;
         }
         if (isSubagentNotification(t)) {
-          this.addItem({ ...this.base(line, at), kind: 'notice', label: 'sub-agent notification', text: t.trim() });
+          this.notice(line, at, 'sub-agent notification', t.trim());
           continue;
         }
         const label = injectedLabel(t);
@@ -912,44 +931,24 @@ export class SessionBuilder {
         });
         return true;
       case 'image_generation_end':
-        this.addItem({
-          ...this.base(line, at),
-          kind: 'notice',
-          label: 'image generated',
-          text: [str(p.revised_prompt), str(p.saved_path)].filter(Boolean).join('\n'),
-        });
+        this.notice(line, at, 'image generated', [str(p.revised_prompt), str(p.saved_path)].filter(Boolean).join('\n'));
         return true;
       case 'entered_review_mode':
-        this.addItem({ ...this.base(line, at), kind: 'notice', label: 'review started', text: reviewTarget(p) });
+        this.notice(line, at, 'review started', reviewTarget(p));
         return true;
       case 'exited_review_mode':
-        this.addItem({ ...this.base(line, at), kind: 'notice', label: 'review finished', text: reviewOutput(p.review_output) });
+        this.notice(line, at, 'review finished', reviewOutput(p.review_output));
         return true;
       case 'thread_goal_updated': {
         const goal = obj(p.goal);
-        this.addItem({
-          ...this.base(line, at),
-          kind: 'notice',
-          label: `goal ${str(goal.status) ?? 'updated'}`,
-          text: str(goal.objective) ?? '',
-        });
+        this.notice(line, at, `goal ${str(goal.status) ?? 'updated'}`, str(goal.objective) ?? '');
         return true;
       }
       case 'undo_completed':
-        this.addItem({
-          ...this.base(line, at),
-          kind: 'notice',
-          label: bool(p.success) === false ? 'undo failed' : 'undo',
-          text: str(p.message) ?? '',
-        });
+        this.notice(line, at, bool(p.success) === false ? 'undo failed' : 'undo', str(p.message) ?? '');
         return true;
       case 'sub_agent_activity':
-        this.addItem({
-          ...this.base(line, at),
-          kind: 'notice',
-          label: `sub-agent ${str(p.kind) ?? 'activity'}`,
-          text: str(p.agent_path) ?? str(p.agent_thread_id) ?? '',
-        });
+        this.notice(line, at, `sub-agent ${str(p.kind) ?? 'activity'}`, str(p.agent_path) ?? str(p.agent_thread_id) ?? '');
         return true;
       case 'error':
       case 'stream_error':
@@ -1051,19 +1050,14 @@ export class SessionBuilder {
           mergeAgents(spawned, [agent]);
           return true;
         }
-        this.addItem({
-          ...this.base(line, when),
-          kind: 'notice',
-          label: `sub-agent ${str(item.kind) ?? 'activity'}`,
-          text: str(item.agent_path) ?? str(item.agent_thread_id) ?? '',
-        });
+        this.notice(line, when, `sub-agent ${str(item.kind) ?? 'activity'}`, str(item.agent_path) ?? str(item.agent_thread_id) ?? '');
         return true;
       }
       case 'EnteredReviewMode':
-        this.addItem({ ...this.base(line, when), kind: 'notice', label: 'review started', text: reviewTarget(item) });
+        this.notice(line, when, 'review started', reviewTarget(item));
         return true;
       case 'ExitedReviewMode':
-        this.addItem({ ...this.base(line, when), kind: 'notice', label: 'review finished', text: reviewOutput(item.review_output) });
+        this.notice(line, when, 'review finished', reviewOutput(item.review_output));
         return true;
       case 'ImageGeneration':
         this.addItem({
@@ -1078,12 +1072,7 @@ export class SessionBuilder {
         });
         return true;
       case 'Extension':
-        this.addItem({
-          ...this.base(line, when),
-          kind: 'notice',
-          label: str(item.kind) ?? 'extension',
-          text: prettyJson(item),
-        });
+        this.notice(line, when, str(item.kind) ?? 'extension', prettyJson(item));
         return true;
       default:
         void turnId;
@@ -1224,253 +1213,5 @@ export class SessionBuilder {
       turns: supported ? turns : [],
       diagnostics: this.diagnostics,
     };
-  }
-}
-
-// -------------------------------------------------------------------- helpers
-
-/**
- * `patch_apply_end` and `FileChange` record absolute paths while the patch text uses paths
- * relative to the working directory; show both the way the patch was written.
- */
-function relativisePatchPaths(turns: Turn[], cwd: string | null): void {
-  if (!cwd) return;
-  const prefix = cwd.endsWith('/') || cwd.endsWith('\\') ? cwd : `${cwd}${cwd.includes('\\') && !cwd.includes('/') ? '\\' : '/'}`;
-  const rel = (p: string) => (p.startsWith(prefix) ? p.slice(prefix.length) : p);
-  for (const turn of turns) {
-    for (const item of turn.items) {
-      if (item.kind !== 'patch') continue;
-      for (const file of item.files) {
-        file.path = rel(file.path);
-        if (file.movePath) file.movePath = rel(file.movePath);
-      }
-    }
-  }
-}
-
-function patchItem(b: { id: string; line: number; at: string | null }, callId: string | null, patch: string): Item {
-  return { ...b, kind: 'patch', callId, files: parseApplyPatch(patch), patch, output: null, success: null };
-}
-
-/** `["bash","-lc","ls"]` reads as `ls`; other argv is joined with shell-style quoting. */
-export function commandText(argv: string[]): string {
-  if (argv.length === 3 && /(^|\/)(ba|z)?sh$/.test(argv[0] ?? '') && (argv[1] === '-lc' || argv[1] === '-c')) {
-    return argv[2]!;
-  }
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-function mcpName(name: string, namespace: string | null): { server: string | null; tool: string } | null {
-  if (namespace?.startsWith('mcp__')) {
-    return { server: namespace.replace(/^mcp__/, '').replace(/__$/, '') || null, tool: name };
-  }
-  const m = /^mcp__(.+?)__(.+)$/.exec(name);
-  return m ? { server: m[1]!, tool: m[2]! } : null;
-}
-
-function usage(value: unknown): TokenUsage | null {
-  if (!isObj(value)) return null;
-  const input = num(value.input_tokens);
-  const output = num(value.output_tokens);
-  if (input === null && output === null) return null;
-  const cachedInput = num(value.cached_input_tokens) ?? 0;
-  const reasoningOutput = num(value.reasoning_output_tokens) ?? 0;
-  return {
-    input: input ?? 0,
-    cachedInput,
-    output: output ?? 0,
-    reasoningOutput,
-    total: num(value.total_tokens) ?? (input ?? 0) + (output ?? 0),
-  };
-}
-
-function subtract(a: TokenUsage, b: TokenUsage | null): TokenUsage {
-  if (!b) return a;
-  const d = (x: number, y: number) => Math.max(0, x - y);
-  return {
-    input: d(a.input, b.input),
-    cachedInput: d(a.cachedInput, b.cachedInput),
-    output: d(a.output, b.output),
-    reasoningOutput: d(a.reasoningOutput, b.reasoningOutput),
-    total: d(a.total, b.total),
-  };
-}
-
-function gitOf(value: unknown): Session['git'] {
-  if (!isObj(value)) return null;
-  const git = { commit: str(value.commit_hash), branch: str(value.branch), repositoryUrl: str(value.repository_url) };
-  return git.commit || git.branch || git.repositoryUrl ? git : null;
-}
-
-/** `source` is a string or a single-key object (format doc §3.1); absent means `vscode`. */
-function sourceLabel(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value;
-  if (isObj(value)) {
-    const key = Object.keys(value)[0];
-    if (!key) return null;
-    const inner = value[key];
-    if (typeof inner === 'string') return `${key}:${inner}`;
-    if (isObj(inner)) return `${key}:${Object.keys(inner)[0] ?? 'other'}`;
-    return key;
-  }
-  return null;
-}
-
-function lineageOf(meta: Obj, turns: Turn[]): Session['lineage'] {
-  const spawn = obj(obj(obj(meta.source).subagent).thread_spawn);
-  const parent = str(meta.parent_thread_id) ?? str(spawn.parent_thread_id);
-  const forkedFrom = str(meta.forked_from_id);
-  return {
-    // Before 2026-05-31 `forked_from_id` also named a sub-agent's parent (format doc §3.1).
-    forkedFrom: forkedFrom && forkedFrom !== parent ? forkedFrom : null,
-    parent,
-    depth: num(spawn.depth),
-    nickname: str(meta.agent_nickname) ?? str(spawn.agent_nickname),
-    role: str(meta.agent_role) ?? str(meta.agent_type) ?? str(spawn.agent_role) ?? str(spawn.agent_type),
-    agentPath: str(meta.agent_path) ?? str(spawn.agent_path),
-    inheritedTurns: turns.filter((t) => t.inherited).length,
-  };
-}
-
-function modelsOf(turns: Turn[]): Session['models'] {
-  const out: Session['models'] = [];
-  for (const t of turns) {
-    if (!t.model) continue;
-    const prev = out.at(-1);
-    if (prev && prev.model === t.model && prev.effort === t.effort) continue;
-    out.push({ model: t.model, effort: t.effort, fromTurn: t.index });
-  }
-  return out;
-}
-
-/** Title fallback: the first real prompt of the session's own turns (format doc §8.2). */
-function previewOf(turns: Turn[]): string | null {
-  for (const turn of turns) {
-    if (turn.inherited) continue;
-    for (const item of turn.items) {
-      if (item.kind !== 'user_message') continue;
-      const collapsed = item.text.replace(/\s+/g, ' ').trim();
-      if (collapsed) return cut(collapsed);
-      if (item.images.length) return '[Image]';
-    }
-  }
-  // A v2 sub-agent gets its task as a message from its parent, not as a user prompt.
-  for (const turn of turns) {
-    if (turn.inherited) continue;
-    const task = turn.items.find((i) => i.kind === 'agent_message');
-    if (task?.kind === 'agent_message') {
-      const collapsed = task.text.replace(/\s+/g, ' ').trim();
-      if (collapsed) return cut(collapsed);
-    }
-  }
-  return null;
-}
-
-/**
- * A title is plain text: markdown emphasis, heading marks and link syntax from the prompt would
- * show as literal `**` and `[..](..)` in headings, lists and search results.
- */
-export function plainTitle(text: string): string {
-  return text
-    .replace(/^#{1,6}\s+/, '')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
-    .trim();
-}
-
-function cut(text: string): string {
-  const plain = plainTitle(text);
-  return plain.length > 100 ? `${plain.slice(0, 99).trimEnd()}…` : plain;
-}
-
-function firstTurnContextCwd(turns: Turn[]): string | null {
-  for (const t of turns) {
-    for (const i of t.items) {
-      if (i.kind === 'context' && i.label === 'environment') {
-        const m = /<cwd>([^<]+)<\/cwd>/.exec(i.text);
-        if (m) return m[1]!.trim();
-      }
-    }
-  }
-  return null;
-}
-
-function reviewTarget(p: Obj): string {
-  const target = obj(p.target);
-  return (
-    str(p.user_facing_hint) ??
-    str(p.prompt) ??
-    str(target.instructions) ??
-    [str(target.type), str(target.branch), str(target.sha), str(target.title)].filter(Boolean).join(' ')
-  );
-}
-
-function reviewOutput(value: unknown): string {
-  const out = obj(value);
-  const findings = arr(out.findings)
-    .filter(isObj)
-    .map((f) => `- ${str(f.title) ?? 'finding'}${str(f.body) ? `: ${str(f.body)}` : ''}`);
-  return [str(out.overall_explanation), ...findings].filter(Boolean).join('\n') || 'No findings.';
-}
-
-type Agent = Extract<Item, { kind: 'subagent' }>['agents'][number];
-
-function collabAgents(p: Obj): Agent[] {
-  const states = obj(p.agents_states);
-  const agents: Agent[] = [];
-  const receivers = arr(p.receiver_agents).filter(isObj);
-  const ids = arr(p.receiver_thread_ids).map((v) => str(v)).filter((v): v is string => !!v);
-  for (const r of receivers) {
-    const threadId = str(r.thread_id);
-    agents.push({
-      threadId,
-      nickname: str(r.agent_nickname),
-      role: str(r.agent_role),
-      path: str(r.agent_path),
-      status: threadId ? agentStatus(states[threadId]) : null,
-    });
-  }
-  for (const threadId of ids) {
-    if (!agents.some((a) => a.threadId === threadId)) {
-      agents.push({ threadId, nickname: null, role: null, path: null, status: agentStatus(states[threadId]) });
-    }
-  }
-  const single = str(p.receiver_thread_id) ?? str(p.new_thread_id);
-  if (single && !agents.some((a) => a.threadId === single)) {
-    agents.push({
-      threadId: single,
-      nickname: str(p.receiver_agent_nickname) ?? str(p.new_agent_nickname),
-      role: str(p.receiver_agent_role) ?? str(p.new_agent_role),
-      path: null,
-      status: agentStatus(p.status),
-    });
-  }
-  return agents;
-}
-
-/** Agent status: a string, or `{completed: text}` / `{errored: text}`. */
-function agentStatus(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (isObj(value)) {
-    const key = Object.keys(value)[0];
-    if (key === 'status' && typeof value.status === 'string') return value.status;
-    return key ?? null;
-  }
-  return null;
-}
-
-function mergeAgents(item: Extract<Item, { kind: 'subagent' }>, found: Agent[]): void {
-  for (const agent of found) {
-    const existing = item.agents.find((a) => (agent.threadId && a.threadId === agent.threadId) || (agent.path && a.path === agent.path));
-    if (existing) {
-      existing.threadId ??= agent.threadId;
-      existing.nickname ??= agent.nickname;
-      existing.role ??= agent.role;
-      existing.path ??= agent.path;
-      existing.status = agent.status ?? existing.status;
-    } else {
-      item.agents.push(agent);
-    }
   }
 }
