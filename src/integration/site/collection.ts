@@ -6,6 +6,7 @@ import { getCollection } from 'astro:content';
 import { getState } from '../state.ts';
 import { hashOf } from '../incremental.ts';
 import { buildArchiveIndex, type ArchiveIndex, type Summary } from './archive.ts';
+import { relatedDigest, relatedSessions, type Related } from '../../lib/lineage.ts';
 
 let cached: Promise<ArchiveIndex> | null = null;
 
@@ -32,11 +33,19 @@ export async function sessionCacheKey(summary: Summary): Promise<string | undefi
   const index = await archiveIndex();
   knownIds ??= new Set(index.sessions.map((s) => s.id));
   excludedKey ??= hashOf([...state.excludedIds].sort());
-  const base = hashOf([state.outputKey, excludedKey, summary.digest]);
+  // A new fork or sub-agent changes the parent's header, so it is part of the parent's key.
+  const base = hashOf([state.outputKey, excludedKey, summary.digest, relatedDigest(await relatedFor(summary.id))]);
   const known = knownIds;
   return state.incremental.sessionKey(summary.id, base, (id) => known.has(id));
 }
 
+/** Forks and sub-agents of a session, from the whole archive (a rollout names only its parent). */
+export async function relatedFor(id: string): Promise<Related | null> {
+  related ??= archiveIndex().then((index) => relatedSessions(index.sessions));
+  return (await related).get(id) ?? null;
+}
+
+let related: Promise<Map<string, Related>> | null = null;
 let knownIds: Set<string> | null = null;
 let excludedKey: string | null = null;
 
