@@ -22,7 +22,7 @@ import type { RecordCounts } from '../lib/normalise/builder.ts';
 import type { OfflineEntry } from './state.ts';
 
 /** Bump when what a sidecar holds, or how pages use it, changes. */
-const SIDECAR_VERSION = 1;
+const SIDECAR_VERSION = 2;
 
 /** What addToReport needs of a session, without the transcript. */
 export type SessionFacts = Pick<Session, 'generation' | 'archived' | 'supported' | 'incomplete' | 'cliVersion' | 'diagnostics'> & {

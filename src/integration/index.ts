@@ -41,7 +41,8 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
           );
         }
         const state = initState({ options, root, command });
-        state.outputKey = hashOf({ version: packageVersion(root), options });
+        // `cache: 2`: cached pages hold relative asset links (relative-assets.ts).
+        state.outputKey = hashOf({ version: packageVersion(root), cache: 2, options });
         updateConfig({
           // Incremental builds: pages whose cacheKey is unchanged are restored, not rendered
           // (incremental.ts). One page at a time: the records of what each page wrote rely on it.
@@ -94,7 +95,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
           report.time('restore', performance.now() - t);
           t = performance.now();
         }
-        await relativiseSite(outDir, state.base);
+        await relativiseSite(outDir, state.base, incremental ? state.rendered : undefined, incremental ? state.cacheDir : undefined);
         // GitHub Pages runs Jekyll unless told not to, and Jekyll drops `_astro/` and `_assets/`.
         await writeFile(path.join(outDir, '.nojekyll'), '');
         report.time('relative links', performance.now() - t);

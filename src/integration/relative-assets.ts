@@ -4,6 +4,7 @@
  * so after the build each page's `/_astro/` links are rewritten to `../../_astro/` (as deep as the
  * page is), and `/_astro/` references inside the CSS files to `../_astro/`.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -32,11 +33,25 @@ async function* walk(dir: string): AsyncGenerator<string> {
   }
 }
 
-/** Rewrites every HTML page and `_astro/*.css` under `outDir`. Returns how many files changed. */
-export async function relativiseSite(outDir: string, base: string): Promise<number> {
+/**
+ * Rewrites every HTML page and `_astro/*.css` under `outDir`. Returns how many files changed.
+ *
+ * Incremental builds pass `only`: the site paths of the pages rendered in this build (pages
+ * Astro restored from its cache were rewritten when they were rendered), and `cacheDir`, Astro's
+ * cache folder, whose copy of each rewritten page (`<cacheDir>/dist/<page>`) is rewritten too so
+ * that a later build restores the relative version.
+ */
+export async function relativiseSite(outDir: string, base: string, only?: ReadonlySet<string>, cacheDir?: string): Promise<number> {
   let changed = 0;
   const pattern = assetPrefixPattern(base);
-  for await (const file of walk(outDir)) {
+  const files = only
+    ? (async function* () {
+        for (const here of [...only].sort()) yield path.join(outDir, here, 'index.html');
+        const assets = path.join(outDir, '_astro');
+        if (existsSync(assets)) yield* walk(assets);
+      })()
+    : walk(outDir);
+  for await (const file of files) {
     const rel = path.relative(outDir, file).split(path.sep);
     if (file.endsWith('.html')) {
       const html = await readFile(file, 'utf8');
@@ -44,6 +59,8 @@ export async function relativiseSite(outDir: string, base: string): Promise<numb
       if (next !== html) {
         await writeFile(file, next);
         changed++;
+        const cached = cacheDir ? path.join(cacheDir, 'dist', ...rel) : null;
+        if (cached && existsSync(cached)) await writeFile(cached, next);
       }
     } else if (rel[0] === '_astro' && file.endsWith('.css')) {
       const css = await readFile(file, 'utf8');

@@ -41,6 +41,8 @@ export interface BuildState {
   redactor: Promise<unknown> | null;
   /** When the build started (performance.now()), for phase timings. */
   startedAt: number;
+  /** Site paths of the pages rendered in this build (Base.astro records them). */
+  rendered: Set<string>;
   /** Astro's cache folder (absolute), known from `astro:config:done`. */
   cacheDir: string;
   /** Incremental-build records (astro build only; see incremental.ts). */
@@ -65,6 +67,7 @@ export function initState(init: Pick<BuildState, 'options' | 'root' | 'command'>
     incremental: null,
     outputKey: '',
     cacheDir: '',
+    rendered: new Set(),
   };
   state.report.sources = init.options.sources.map((s) => ({ path: s.path, origin: s.origin }));
   state.report.demo = init.options.demo;

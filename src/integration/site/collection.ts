@@ -56,6 +56,11 @@ export function indexCacheKey(props: unknown): string | undefined {
   return hashOf([state.outputKey, hashOf(props)]);
 }
 
+/** Records that the page at this site path was rendered in this build (see relative-assets.ts). */
+export function pageRendered(here: string): void {
+  getState().rendered.add(here);
+}
+
 /** Site options pages show (title, time zone), and whether this is `astro dev`. */
 export function siteOptions(): { title: string; timeZone: string; demo: boolean; dev: boolean } {
   const { options, command } = getState();
