@@ -10,6 +10,7 @@
  * at most ~OFFLINE_TEXT_CAP + 1 KB per session.
  */
 import type { Session } from '../lib/model/session.ts';
+import { showControls } from '../lib/render/escape.ts';
 import type { OfflineEntry } from './state.ts';
 
 /** Characters of word digest kept per session (documented in README.md, "Offline use"). */
@@ -114,7 +115,11 @@ export function sessionDigest(session: Session, cap = OFFLINE_TEXT_CAP): string 
 
 /** The file's text: one assignment, entries sorted newest first (stable: date, then path). */
 export function renderOfflineIndex(entries: Iterable<OfflineEntry>): string {
-  const list = [...entries].sort((a, b) => b.date.localeCompare(a.date) || a.path.localeCompare(b.path));
+  // Titles and projects reach the results list as DOM text: mark control and bidi characters
+  // (`⟨U+202E⟩`), as the pages do, so a thread name cannot reorder the results around it.
+  const list = [...entries]
+    .map((e) => ({ ...e, title: showControls(e.title), project: showControls(e.project) }))
+    .sort((a, b) => b.date.localeCompare(a.date) || a.path.localeCompare(b.path));
   const payload = JSON.stringify({ version: 1, cap: OFFLINE_TEXT_CAP, entries: list });
   return `/* codex-archive offline search index: generated, do not edit. */\nself.${OFFLINE_GLOBAL} = ${payload};\n`;
 }
