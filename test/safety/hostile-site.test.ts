@@ -148,6 +148,11 @@ describe('hostile build: every page, parsed', () => {
         for (const [k, v] of Object.entries(attribs)) if (INVISIBLE.test(v)) problems.push(`${path.relative(b.dist, file)}: <${name} ${k}>`);
       }
     }
+    // The offline search index: its titles and projects become DOM text in the results list.
+    const offline = readFileSync(path.join(b.dist, '_assets', 'search-index.js'), 'utf8');
+    const index = JSON.parse(offline.slice(offline.indexOf('= ') + 2).trim().replace(/;$/, '')) as { entries: { title: string; project: string }[] };
+    expect(index.entries.length).toBeGreaterThan(10);
+    for (const e of index.entries) if (INVISIBLE.test(e.title + e.project)) problems.push(`search-index.js: ${JSON.stringify(e.title)}`);
     expect(problems.slice(0, 20)).toEqual([]);
   });
 
