@@ -84,6 +84,25 @@ describe('hostile build: every page, parsed', () => {
     for (const name of sessions) expect(existsSync(path.join(b.dist, 's', name, 'index.html')), name).toBe(true);
   });
 
+  it('shows the payloads of every field as text (so the checks below are not vacuous)', () => {
+    // window.__pwned=N markers: N names the field (see hostile-home.ts).
+    const expected: Record<string, number[]> = {
+      // prompt, markdown, ANSI/OSC 8, git commit/branch, cwd, nickname, role, model, command, local shell,
+      // patch paths and diff, plan step status, MCP server, web search urls, agent message, unknown kinds, abort reason, thread name
+      's/0199c001-0000-7000-8000-00000000a001/index.html': [1, 10, 21, 22, 50, 51, 52, 56, 57, 58, 60, 61, 64, 65, 66, 67, 69, 71, 72, 74, 75, 76, 77, 78, 130],
+      // paginated: branch, command, file change, MCP server and tool, web search, collab nickname, image path, unknown item, thread name
+      's/0199c001-0000-7000-8000-00000000a003/index.html': [1, 90, 92, 93, 94, 95, 96, 97, 98, 99, 131],
+      's/5973b6c0-94b8-487b-a530-2aeb60980001/index.html': [1, 22, 100, 132],
+      's/6f1c2d4e-0b6a-4c57-9a53-3b4f0e9d0001/index.html': [1, 22, 110],
+      'index.html': [130, 131, 132],
+    };
+    for (const [rel, markers] of Object.entries(expected)) {
+      const text = parse(readFileSync(path.join(b.dist, rel), 'utf8')).texts.join('');
+      const shown = new Set([...text.matchAll(/__pwned=(\d+)/g)].map((m) => Number(m[1])));
+      expect(markers.filter((n) => !shown.has(n)), rel).toEqual([]);
+    }
+  });
+
   it('runs no script but its own: external, under our folders, no inline body', () => {
     for (const file of htmlFiles) {
       const rel = path.relative(b.dist, file);
