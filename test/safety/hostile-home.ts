@@ -6,7 +6,8 @@
  * session ids. Every script payload sets `window.__pwned`, so a browser test can tell whether any
  * of it ran.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { zstdCompressSync } from 'node:zlib';
 import path from 'node:path';
 import { fakes, planted, rand, type Fake } from '../redact/fake.ts';
 
@@ -72,6 +73,9 @@ export const ANSI =
   '\x1b]8;;javascript:window.__pwned=21\x07osc8 link\x1b]8;;\x07 \x1b]8;;https://evil.example.invalid/\x1b\\osc8 remote\x1b]8;;\x1b\\ ' +
   '\x1b[38;2;255;0;0mtruecolor\x1b[0m \x1b[38;5;"onmouseover=x;m odd</code><script>window.__pwned=22</script>';
 
+/** Words only in files the build must never read (credentials, targets of symlinks out of the home). */
+export const NEVER_WORDS = ['outsidewordzanthoxylum', 'authjsonwordquagga', 'configtomlwordokapi'];
+
 /** The hostile session ids (file names carry them where a name can). */
 export function hostileIds(): string[] {
   return [
@@ -103,6 +107,12 @@ function secretsOf(): { all: Planted[]; fake: Record<string, Fake> } {
 const TS = (h: number, m = 0, s = 0) => `2026-03-04T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.000Z`;
 const env = (timestamp: string, type: string, payload: unknown, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ timestamp, type, payload, ...extra });
+/** A message as Codex writes it in legacy mode: the response item (the transcript) and its event. */
+const say = (timestamp: string, role: 'user' | 'assistant', text: string) =>
+  [
+    env(timestamp, 'response_item', { type: 'message', role, content: [{ type: role === 'user' ? 'input_text' : 'output_text', text }] }),
+    env(timestamp, 'event_msg', role === 'user' ? { type: 'user_message', message: text } : { type: 'agent_message', message: text }),
+  ].join('\n');
 
 /** Writes the hostile home under `root` and returns what it planted. */
 export async function writeHostileHome(root: string): Promise<HostileHome> {
@@ -298,8 +308,8 @@ export async function writeHostileHome(root: string): Promise<HostileHome> {
     n++;
     const lines = [
       env(TS(13, n), 'session_meta', { id, timestamp: TS(13, n), cwd: `/work/hostile-${n}`, originator: 'codex_cli_rs', cli_version: '0.146.0', source: 'cli' }),
-      env(TS(13, n, 1), 'event_msg', { type: 'user_message', message: `hostile id ${n} ${XSS.split('\n')[0]}` }),
-      env(TS(13, n, 2), 'event_msg', { type: 'agent_message', message: `answer ${n}` }),
+      say(TS(13, n, 1), 'user', `hostile id ${n} ${XSS.split('\n')[0]}`),
+      say(TS(13, n, 2), 'assistant', `answer ${n}`),
     ];
     const safeName = `rollout-2026-03-04T13-${String(n).padStart(2, '0')}-00-hostile${n}.jsonl`;
     await writeFile(path.join(day, safeName), lines.join('\n') + '\n');
@@ -309,13 +319,13 @@ export async function writeHostileHome(root: string): Promise<HostileHome> {
   for (const [folder, stamp] of [[day, '14-00-00'], [path.join(home, 'archived_sessions'), '14-30-00']] as const) {
     await writeFile(
       path.join(folder, `rollout-2026-03-04T${stamp}-${dupId}.jsonl`),
-      [env(TS(14), 'session_meta', { id: dupId, timestamp: TS(14), cwd: '/work/dup', originator: 'x', cli_version: '0.146.0' }), env(TS(14, 0, 1), 'event_msg', { type: 'user_message', message: `duplicate in ${stamp}` })].join('\n') + '\n',
+      [env(TS(14), 'session_meta', { id: dupId, timestamp: TS(14), cwd: '/work/dup', originator: 'x', cli_version: '0.146.0' }), say(TS(14, 0, 1), 'user', `duplicate in ${stamp}`)].join('\n') + '\n',
     );
   }
   ids.push(dupId);
   await writeFile(
     path.join(day, 'rollout-2026-03-04T15-00-00-<script>window.__pwned=120<\\script>.jsonl'),
-    env(TS(15), 'session_meta', { id: '', timestamp: TS(15), cwd: '/work/nameless' }) + '\n' + env(TS(15, 0, 1), 'event_msg', { type: 'user_message', message: 'file named with markup' }) + '\n',
+    env(TS(15), 'session_meta', { id: '', timestamp: TS(15), cwd: '/work/nameless' }) + '\n' + say(TS(15, 0, 1), 'user', 'file named with markup') + '\n',
   );
   ids.push(...hostile);
 
@@ -328,15 +338,15 @@ export async function writeHostileHome(root: string): Promise<HostileHome> {
     path.join(day, `rollout-2026-03-04T16-00-00-${exId}.jsonl`),
     [
       env(TS(16), 'session_meta', { id: exId, timestamp: TS(16), cwd: '/work/public', originator: 'x', cli_version: '0.146.0' }),
-      env(TS(16, 0, 1), 'event_msg', { type: 'user_message', message: `please ${words[0]} now` }),
-      env(TS(16, 0, 2), 'event_msg', { type: 'agent_message', message: `done ${words[2]}` }),
+      say(TS(16, 0, 1), 'user', `please ${words[0]} now`),
+      say(TS(16, 0, 2), 'assistant', `done ${words[2]}`),
     ].join('\n') + '\n',
   );
   await writeFile(
     path.join(day, `rollout-2026-03-04T16-30-00-${exCwdId}.jsonl`),
     [
       env(TS(16, 30), 'session_meta', { id: exCwdId, timestamp: TS(16, 30), cwd: '/home/dev/clients/vandelay/app', originator: 'x', cli_version: '0.146.0', git: { repository_url: 'https://github.com/vandelay/industries.git' } }),
-      env(TS(16, 30, 1), 'event_msg', { type: 'user_message', message: `run ${words[1]}` }),
+      say(TS(16, 30, 1), 'user', `run ${words[1]}`),
     ].join('\n') + '\n',
   );
   // A session that forks the excluded one (its id must not leak through the fork link).
@@ -345,10 +355,30 @@ export async function writeHostileHome(root: string): Promise<HostileHome> {
     path.join(day, `rollout-2026-03-04T17-00-00-${forkId}.jsonl`),
     [
       env(TS(17), 'session_meta', { id: forkId, forked_from_id: exId, timestamp: TS(17), cwd: '/work/public', originator: 'x', cli_version: '0.146.0' }),
-      env(TS(17, 0, 1), 'event_msg', { type: 'user_message', message: 'a fork' }),
+      say(TS(17, 0, 1), 'user', 'a fork'),
     ].join('\n') + '\n',
   );
   ids.push(forkId);
+
+  // ---- Compressed (.jsonl.zst) hostile session. ----
+  const idZst = '0199c001-0000-7000-8000-00000000a0a5';
+  const zst = [
+    env(TS(18), 'session_meta', { id: idZst, timestamp: TS(18), cwd: '/work/zst', originator: 'x', cli_version: '0.146.0' }),
+    say(TS(18, 0, 1), 'user', `compressed ${P}`),
+    say(TS(18, 0, 2), 'assistant', `<script>window.__pwned=140</script> ${S}`),
+  ].join('\n');
+  await writeFile(path.join(day, `rollout-2026-03-04T18-00-00-${idZst}.jsonl.zst`), zstdCompressSync(Buffer.from(zst + '\n')));
+  ids.push(idZst);
+
+  // ---- Files that must never be read or published: credentials, and symlinks out of the home. ----
+  const outside = path.join(root, 'outside');
+  await mkdir(outside, { recursive: true });
+  await writeFile(path.join(outside, 'secret.jsonl'), [env(TS(19), 'session_meta', { id: '0199c001-0000-7000-8000-00000000ba0d', timestamp: TS(19), cwd: '/x' }), say(TS(19, 0, 1), 'user', `${NEVER_WORDS[0]} ${S}`)].join('\n') + '\n');
+  await symlink(path.join(outside, 'secret.jsonl'), path.join(day, 'rollout-2026-03-04T19-00-00-0199c001-0000-7000-8000-00000000ba0d.jsonl'));
+  await symlink(outside, path.join(home, 'sessions', '2026', 'outside-link'));
+  await symlink('..', path.join(home, 'sessions', '2026', 'loop'));
+  await writeFile(path.join(home, 'auth.json'), JSON.stringify({ OPENAI_API_KEY: fake['openai']!.value, note: NEVER_WORDS[1] }));
+  await writeFile(path.join(home, 'config.toml'), `# ${NEVER_WORDS[2]}\n[mcp_servers.x]\nenv = { TOKEN = "${gh}" }\n`);
 
   // ---- session_index.jsonl: hostile and secret-bearing thread names; a broken line. ----
   const names = [

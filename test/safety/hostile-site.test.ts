@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../site/build-once.ts';
 import { leaks } from '../redact/fake.ts';
 import { fingerprint, hostileBuild, textOf, walk, type HostileBuild } from './hostile-build.ts';
+import { NEVER_WORDS } from './hostile-home.ts';
 
 let b: HostileBuild;
 let files: string[];
@@ -78,8 +79,9 @@ const INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u0000-\u0008\u0
 describe('hostile build: every page, parsed', () => {
   it('built every hostile session to a page of its own', () => {
     const sessions = readdirSync(path.join(b.dist, 's'));
-    // 4 generations, 9 hostile ids, 2 secret ids, the duplicate pair (one page), the markup-named file, the fork.
-    expect(sessions).toHaveLength(18);
+    // 4 generations, 9 hostile ids, 2 secret ids, the duplicate pair (one page), the markup-named
+    // file, the fork, the compressed one; not the symlink out of the home.
+    expect(sessions).toHaveLength(19);
     for (const name of sessions) expect(name, name).toMatch(/^[a-z0-9][a-z0-9_-]{0,79}$/i);
     for (const name of sessions) expect(existsSync(path.join(b.dist, 's', name, 'index.html')), name).toBe(true);
   });
@@ -94,6 +96,7 @@ describe('hostile build: every page, parsed', () => {
       's/0199c001-0000-7000-8000-00000000a003/index.html': [1, 90, 92, 93, 94, 95, 96, 97, 98, 99, 131],
       's/5973b6c0-94b8-487b-a530-2aeb60980001/index.html': [1, 22, 100, 132],
       's/6f1c2d4e-0b6a-4c57-9a53-3b4f0e9d0001/index.html': [1, 22, 110],
+      's/0199c001-0000-7000-8000-00000000a0a5/index.html': [1, 140],
       'index.html': [130, 131, 132],
     };
     for (const [rel, markers] of Object.entries(expected)) {
@@ -204,6 +207,8 @@ describe('hostile build: secrets', () => {
         if (found.length) problems.push(`${s.kind} in ${f}`);
       }
     }
+    // Nothing from credentials, configuration or files outside the home (reached by symlinks).
+    for (const word of NEVER_WORDS) for (const [f, text] of texts) if (text.includes(word)) problems.push(`${word} in ${f}`);
     expect(problems).toEqual([]);
   });
 });
@@ -225,7 +230,7 @@ describe('hostile build: files', () => {
   });
 
   it('writes nothing outside the output folder', () => {
-    expect(readdirSync(b.dir).sort()).toEqual(['.lock', 'build.log', 'cache', 'codex-home', 'dist', 'report.json', 'state.json']);
+    expect(readdirSync(b.dir).sort()).toEqual(['.lock', 'build.log', 'cache', 'codex-home', 'dist', 'outside', 'report.json', 'state.json']);
     for (const p of [path.join(b.dir, 'etc'), path.join(b.dir, 'x'), path.join(os.tmpdir(), 'etc'), path.join(b.dist, '..', 'x')]) expect(existsSync(p), p).toBe(false);
   });
 
