@@ -56,6 +56,7 @@ export const XSS = [
     b64('<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=13"/>') +
     ')',
   '<https://evil.example.invalid/autolink> [ok link](https://example.org/page)',
+  '[proto-relative](//evil.example.invalid/pr) [backslash](/\\evil.example.invalid/bs) [backslashes](\\\\evil.example.invalid/bs2) [root](/etc/passwd) [up](../../../../etc/passwd) [file](file:///etc/passwd)',
   '&lt;script&gt;window.__pwned=14&lt;/script&gt; &#x3C;script&#x3E;x&#x3C;/script&#x3E; &amp;lt;b&amp;gt;',
   '<meta http-equiv="refresh" content="0;url=https://evil.example.invalid/"><base href="https://evil.example.invalid/">',
   '<form action="https://evil.example.invalid/"><input name=q autofocus onfocus="window.__pwned=15"><button>go</button></form>',

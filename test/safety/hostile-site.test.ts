@@ -161,6 +161,27 @@ describe('hostile build: every page, parsed', () => {
     expect(problems).toEqual([]);
   });
 
+  it('keeps every relative link inside the site (no root-relative, backslash or climbing links)', () => {
+    const problems: string[] = [];
+    for (const file of htmlFiles) {
+      const rel = path.relative(b.dist, file);
+      for (const { name, attribs } of parse(readFileSync(file, 'utf8')).tags) {
+        for (const key of ['href', 'src']) {
+          const value = attribs[key];
+          if (value === undefined || scheme(value) !== '' || value.startsWith('#')) continue;
+          if (/^[\s]*[/\\]|\\/.test(value)) {
+            problems.push(`${rel}: <${name} ${key}=${value}>`);
+            continue;
+          }
+          const target = path.resolve(path.dirname(file), decodeURIComponent(value.split(/[?#]/)[0]!));
+          const inside = path.relative(b.dist, target);
+          if (inside.startsWith('..') || path.isAbsolute(inside)) problems.push(`${rel}: <${name} ${key}=${value}> leaves the site`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('shows bidi and control characters instead of passing them to the browser', () => {
     const problems: string[] = [];
     for (const file of htmlFiles) {
