@@ -95,6 +95,15 @@ describe('reader on awkward rollouts (fixtures/rollouts)', () => {
     expect(shell).toMatchObject({ kind: 'shell', byUser: true, command: 'git status --short', exitCode: 0, output: ' M src/app.ts\n' });
   });
 
+  it('shows the conversation of a file that holds only events, once', async () => {
+    const { session } = await readFixture('events-only.jsonl');
+    expect(session.turns.map((t) => t.items.map((i) => (i.kind === 'user_message' || i.kind === 'assistant_message' ? `${i.kind}:${i.text}` : i.kind)))).toEqual([
+      ['user_message:why is the cache cold?', 'assistant_message:Because the key includes the build time.'],
+      ['user_message:fix it', 'assistant_message:Done: the key is the content hash now.'],
+    ]);
+    expect(session.title).toBe('why is the cache cold?');
+  });
+
   it('applies metadata updates appended under the same id', async () => {
     const { session } = await readFixture('metadata-update.jsonl');
     expect(session.git).toEqual({ commit: 'bbbbbbb', branch: 'feature/x', repositoryUrl: 'git@github.com:acme/app.git' });

@@ -134,6 +134,10 @@ export class SessionBuilder {
   private pendingModel: { model: string | null; effort: string | null } | null = null;
   private threadNameFromEvents: string | null = null;
   private lastCompactionLine = -10;
+  /** Prompts shown from a `user_message` event because no response item mirrored them first. */
+  private readonly promptsFromEvents = new Set<Item>();
+  /** Assistant text from `agent_message` events, waiting for the response item that mirrors it. */
+  private answerCandidates: { draft: TurnDraft; index: number; item: Item }[] = [];
   private cutLastLine = false;
 
   /** While true, records belong to history copied from another thread (a fork). */
@@ -342,6 +346,7 @@ export class SessionBuilder {
   private openTurn(turnId: string | null, at: string | null, explicit: boolean): TurnDraft {
     // An explicit turn left open was cut short; an implied one simply ended at the next prompt.
     if (this.current && !this.current.closed) this.closeTurn(this.current, null, this.current.explicit ? 'incomplete' : 'unknown');
+    if (this.current) this.settleAnswers(this.current);
     const index = this.turns.length + 1;
     const draft: TurnDraft = {
       turn: {
@@ -529,6 +534,7 @@ export class SessionBuilder {
         this.addItem({ ...this.base(line, at), kind: 'agent_message', author: mailbox.author, recipient: mailbox.recipient, text: mailbox.content });
         return;
       }
+      this.answerCandidates = this.answerCandidates.filter((c) => !(c.item.kind === 'assistant_message' && c.item.text.trim() === joined.trim()));
       this.addItem({ ...this.base(line, at), kind: 'assistant_message', text: joined, phase: str(p.phase), role });
       return;
     }
@@ -570,6 +576,11 @@ export class SessionBuilder {
     if (proseParts.length === 0 && images.length === 0) return;
     const { context, request } = splitIdeContext(proseParts.join('\n\n'));
     if (context) this.addItem({ ...this.base(line, at), kind: 'context', label: 'IDE context', role: 'user', text: context });
+    const shown = this.current?.turn.items.find((i) => this.promptsFromEvents.has(i) && i.kind === 'user_message' && i.text.trim() === request.trim());
+    if (shown) {
+      this.promptsFromEvents.delete(shown);
+      return;
+    }
     this.addItem({ ...this.base(line, at), kind: 'user_message', text: request, images }, { startsTurn: true });
   }
 
@@ -590,6 +601,45 @@ export class SessionBuilder {
       status: outcome?.exitCode === null || outcome === null ? null : outcome.exitCode === 0 ? 'completed' : 'failed',
       byUser: true,
     });
+  }
+
+  /**
+   * Events mirror response items (format doc §9.2), so they are normally not shown. A file may
+   * hold only the event (a damaged or trimmed file, an unusual client): then the event is the
+   * only record of what was said, and it is shown. Codex writes a prompt's response item before
+   * its event, so an unmirrored prompt event is shown at once.
+   */
+  private onUserMessageEvent(p: Obj, at: string | null, line: number): void {
+    const kind = str(p.kind);
+    if (kind === 'user_instructions' || kind === 'environment_context') return;
+    const { request } = splitIdeContext(str(p.message) ?? '');
+    const images: ImageRef[] = [
+      ...arr(p.images).map((u) => ({ url: str(u), path: null, label: null })),
+      ...arr(p.local_images).map((path) => ({ url: null, path: str(path), label: null })),
+    ];
+    if (!request.trim() && images.length === 0) return;
+    const mirrored = this.current?.turn.items.some((i) => i.kind === 'user_message' && i.text.trim() === request.trim());
+    if (mirrored) return;
+    const item: Item = { ...this.base(line, at), kind: 'user_message', text: request, images };
+    this.promptsFromEvents.add(item);
+    this.addItem(item, { startsTurn: true });
+  }
+
+  /** An answer event comes before its response item: hold it until the turn ends, then show it only if unmirrored. */
+  private onAgentMessageEvent(p: Obj, at: string | null, line: number): void {
+    const text = str(p.message) ?? '';
+    if (!text.trim()) return;
+    const draft = this.turnFor(at);
+    const item: Item = { ...this.base(line, at), kind: 'assistant_message', text, phase: str(p.phase), role: 'assistant' };
+    this.answerCandidates.push({ draft, index: draft.turn.items.length, item });
+  }
+
+  /** Put unmirrored answer events of this turn where they occurred. */
+  private settleAnswers(draft: TurnDraft): void {
+    const mine = this.answerCandidates.filter((c) => c.draft === draft).sort((a, b) => b.index - a.index);
+    if (mine.length === 0) return;
+    for (const c of mine) draft.turn.items.splice(c.index, 0, c.item);
+    this.answerCandidates = this.answerCandidates.filter((c) => c.draft !== draft);
   }
 
   // ---------------------------------------------------------------- tool calls
@@ -825,7 +875,11 @@ export class SessionBuilder {
     switch (type) {
       // Mirrors of response items (format doc §9.2): the response item is shown, these are not.
       case 'user_message':
+        this.onUserMessageEvent(p, at, line);
+        return true;
       case 'agent_message':
+        this.onAgentMessageEvent(p, at, line);
+        return true;
       case 'agent_reasoning':
       case 'agent_reasoning_raw_content':
       case 'agent_reasoning_section_break':
@@ -1149,6 +1203,7 @@ export class SessionBuilder {
     // A last turn with no end marker: killed, crashed, or still running.
     const last = this.turns.at(-1);
     if (last && !last.closed) this.closeTurn(last, null, last.explicit ? 'incomplete' : 'unknown');
+    for (const draft of this.turns) this.settleAnswers(draft);
     if (this.pending.length) this.openTurn(null, null, false);
 
     let previous: TokenUsage | null = null;
