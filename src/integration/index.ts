@@ -32,7 +32,10 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
     hooks: {
       'astro:config:setup': ({ config, command, updateConfig, logger }) => {
         const root = fileURLToPath(config.root);
-        const { options, notices } = resolveOptions(userOptions, { env: process.env, root });
+        // `astro build` empties its output folder without looking at it (field notes): outside
+        // scripts/build.mjs (which names the folder it replaces), check Astro's own outDir.
+        const out = process.env.CODEX_ARCHIVE_OUT || (command === 'build' ? fileURLToPath(config.outDir) : undefined);
+        const { options, notices } = resolveOptions(userOptions, { env: { ...process.env, CODEX_ARCHIVE_OUT: out }, root });
         for (const line of notices) logger.info(line);
         if (!options.redact) {
           logger.warn(

@@ -179,7 +179,7 @@ export function resolveOptions(
   const out = ctx.env.CODEX_ARCHIVE_OUT;
   if (out) {
     const unsafe = checkOutputFolder({ out, projectRoot: ctx.root, home: homedir(), sources: sources.map((s) => s.path) });
-    for (const p of unsafe) problems.push(`output folder: ${p} The build replaces that folder entirely; choose another --out.`);
+    for (const p of unsafe) problems.push(`output folder: ${p} The build replaces that folder entirely; choose another output folder.`);
   }
 
   if (problems.length > 0 || !data) throw new CodexArchiveConfigError(problems);
