@@ -113,6 +113,26 @@ describe('the build refuses an output folder it would wreck, before writing anyt
   }, 120_000);
 });
 
+describe('plain `astro build`', () => {
+  it('refuses an --outDir inside the source too (Astro would empty it)', async () => {
+    const before = fingerprint(dir);
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build', '--outDir', path.join(source, 'sessions')], {
+        cwd: projectRoot,
+        env: { ...process.env, CODEX_HOME: source, CODEX_ARCHIVE_SOURCES: '', CODEX_ARCHIVE_OUT: '', ASTRO_TELEMETRY_DISABLED: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('close', (c) => resolve({ code: c, output: out }));
+    });
+    expect(code, output).not.toBe(0);
+    expect(output).toMatch(/lies inside the source folder/);
+    expect(fingerprint(dir)).toEqual(before);
+  }, 120_000);
+});
+
 describe('a failed build after a good one', () => {
   it('leaves the previous site exactly as it was, with no leftovers', async () => {
     const out = path.join(dir, 'site');
