@@ -148,6 +148,11 @@ export async function verifyDirectory(dir: string, options: VerifyOptions = {}):
     const entries = await readdir(current, { withFileTypes: true });
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(current, e.name);
+      // Names are published too (URLs): a page folder named after a token is a leak. The report
+      // names the parent folder only, never the value.
+      const parent = relative(dir, current).split(sep).join('/');
+      const where = `${parent ? `${parent}/` : ''}[${e.isDirectory() ? 'folder' : 'file'} name]`;
+      result.findings.push(...scanText(e.name, where, scanOptions).map((f) => ({ ...f, line: 0 })));
       if (e.isDirectory()) stack.push(path);
       else if (e.isFile()) {
         if (!TEXT_FILE.test(e.name) && !PAGEFIND_FILE.test(e.name)) continue;
