@@ -76,15 +76,16 @@ afterAll(async () => {
 });
 
 describe('the build refuses an output folder it would wreck, before writing anything', () => {
-  const cases: [string, () => string, Record<string, string>?][] = [
+  // The last field: run with HOME pointing at a folder of ours (os.homedir() reads it).
+  const cases: [string, () => string, boolean?][] = [
     ['the source itself', () => source],
     ['a folder inside the source', () => path.join(source, 'sessions', 'site')],
     ['a folder containing the source', () => dir],
-    ['the home folder', () => fakeHome, { HOME: '' }],
-    ['a folder containing the home folder', () => path.dirname(fakeHome), { HOME: '' }],
+    ['the home folder', () => fakeHome, true],
+    ['a folder containing the home folder', () => path.dirname(fakeHome), true],
   ];
-  it.each(cases)('%s', async (_name, out, extraEnv) => {
-    const env = extraEnv ? { HOME: fakeHome } : {};
+  it.each(cases)('%s', async (_name, out, ownHome) => {
+    const env: Record<string, string> = ownHome ? { HOME: fakeHome } : {};
     const before = fingerprint(dir);
     const { code, output } = await build(['--out', out(), ...common()], env);
     expect(code, output).not.toBe(0);
