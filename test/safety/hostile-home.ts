@@ -308,7 +308,7 @@ export async function writeHostileHome(root: string): Promise<HostileHome> {
   for (const id of hostile) {
     n++;
     const lines = [
-      env(TS(13, n), 'session_meta', { id, timestamp: TS(13, n), cwd: `/work/hostile-${n}`, originator: 'codex_cli_rs', cli_version: '0.146.0', source: 'cli' }),
+      env(TS(13, n), 'session_meta', { id, timestamp: TS(13, n), cwd: n > hostileIds().length ? `/work/${fake['npm']!.value}/${gh}` : `/work/hostile-${n}`, originator: 'codex_cli_rs', cli_version: '0.146.0', source: 'cli' }),
       say(TS(13, n, 1), 'user', `hostile id ${n} ${XSS.split('\n')[0]}`),
       say(TS(13, n, 2), 'assistant', `answer ${n}`),
     ];
