@@ -96,7 +96,9 @@ function secretsOf(): { all: Planted[]; fake: Record<string, Fake> } {
   const wanted = ['github', 'github-fine-grained', 'aws-access-key', 'aws-secret', 'gitlab', 'slack', 'stripe', 'google-api', 'openai', 'anthropic', 'jwt', 'npm', 'private-key', 'url-password', 'bearer'];
   const fake: Record<string, Fake> = {};
   for (const f of fakes()) if (wanted.includes(f.kind)) fake[f.kind] = f;
-  const all: Planted[] = wanted.map((k) => ({ kind: k, text: planted(fake[k]!), random: fake[k]!.random }));
+  // Every other provider test/redact/fake.ts knows, too (PyPI, Twilio, SendGrid, Azure, cookies, …).
+  for (const f of fakes()) if (!(f.kind in fake)) fake[f.kind] = f;
+  const all: Planted[] = Object.values(fake).map((f) => ({ kind: f.kind, text: planted(f), random: f.random }));
   // `.env` style database URL, and an e-mail address of a real-looking domain.
   const dbPassword = rand(18);
   all.push({ kind: 'env-database-url', text: `DATABASE_URL=postgres://app:${dbPassword}@db.internal:5432/main`, random: dbPassword });
