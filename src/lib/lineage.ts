@@ -69,7 +69,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /** A stable digest of a session's related entries, for page cache keys: a new child re-renders the parent. */
-export function relatedDigest(related: Related | undefined): string {
+export function relatedDigest(related: Related | null | undefined): string {
   if (!related) return '';
   const walk = (list: RelatedSession[]): string => list.map((r) => `${r.id}:${r.title}(${walk(r.children)})`).join(',');
   return `f[${walk(related.forks)}]s[${walk(related.subagents)}]`;
