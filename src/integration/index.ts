@@ -16,6 +16,7 @@ import type { AstroIntegration } from 'astro';
 import { resolveOptions, type CodexArchiveOptions } from './options.ts';
 import { OFFLINE_INDEX_PATH, renderOfflineIndex } from './offline-index.ts';
 import { buildPagefindIndex, shardName } from './pagefind.ts';
+import { dayKey } from './utils/dates.ts';
 import { pageRedactor } from './redaction.ts';
 import { relativiseSite } from './relative-assets.ts';
 import { reportLine } from '../lib/report.ts';
@@ -30,7 +31,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
   return {
     name: 'codex-archive',
     hooks: {
-      'astro:config:setup': ({ config, command, updateConfig, logger }) => {
+      'astro:config:setup': ({ config, command, updateConfig, addMiddleware, logger }) => {
         const root = fileURLToPath(config.root);
         // `astro build` empties its output folder without looking at it (field notes): outside
         // scripts/build.mjs (which names the folder it replaces), check Astro's own outDir.
@@ -46,6 +47,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         const state = initState({ options, root, command });
         // `cache: 2`: cached pages hold relative asset links (relative-assets.ts).
         state.outputKey = hashOf({ version: packageVersion(root), cache: 2, options });
+        if (command === 'build') addMiddleware({ entrypoint: new URL('./relative-middleware.ts', import.meta.url), order: 'post' });
         updateConfig({
           // Incremental builds: pages whose cacheKey is unchanged are restored, not rendered
           // (incremental.ts). One page at a time: the records of what each page wrote rely on it.
@@ -98,7 +100,10 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
           report.time('restore', performance.now() - t);
           t = performance.now();
         }
-        await relativiseSite(outDir, state.base, incremental ? state.rendered : undefined, incremental ? state.cacheDir : undefined);
+        // Pages the middleware made relative while rendering are done; restored ones were cached
+        // relative. What is left: `_astro/*.css`, and any rendered page the middleware missed.
+        const missed = new Set([...state.rendered].filter((here) => !state.relativised.has(here)));
+        await relativiseSite(outDir, state.base, incremental ? missed : undefined, incremental ? state.cacheDir : undefined);
         // GitHub Pages runs Jekyll unless told not to, and Jekyll drops `_astro/` and `_assets/`.
         await writeFile(path.join(outDir, '.nojekyll'), '');
         report.time('relative links', performance.now() - t);
@@ -112,7 +117,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         t = performance.now();
         const searchPages = [...state.offline].map(([id, e]) => ({
           path: e.path,
-          shard: shardName(e.filters.month?.[0]),
+          shard: shardName(dayKey(e.date, state.options.timeZone)),
           words: e.text,
           key: state.incremental?.keys.get(id)?.key ?? null,
         }));

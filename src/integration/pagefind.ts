@@ -4,10 +4,10 @@
  * service is closed in `finally` so a failed build does not leave the binary running.
  * Only session transcripts carry `data-pagefind-body`, so only session pages are indexed.
  *
- * The index is built in SHARDS, one per month of session start (the `month` filter value, in the
- * configured time zone; `undated` for sessions without a start): `pagefind/<yyyy-mm>/`. Pagefind
+ * The index is built in SHARDS, one per half month of session start (in the configured time
+ * zone; `undated` for sessions without a start): `pagefind/<yyyy-mm-1|2>/`. Pagefind
  * keeps a whole index in memory (~0.3 MB per page) and cannot update one, so:
- * - memory is bounded by the largest month, not the archive;
+ * - memory is bounded by the largest half month, not the archive;
  * - each shard is cached in `<cacheDir>/codex-archive/search/<shard>/` with a key made of its
  *   pages' keys, and only shards whose pages changed are indexed again; the rest are copied.
  * `pagefind/shards.json` lists the shards (newest first); the client (src/scripts/search.js)
@@ -53,7 +53,7 @@ async function removeUnusedUi(outputPath: string): Promise<void> {
 export interface SearchPage {
   /** Site path, `s/<slug>/`. */
   path: string;
-  /** Shard name: `yyyy-mm` or `undated`. */
+  /** Shard name: `yyyy-mm-1`, `yyyy-mm-2` or `undated` (see shardName). */
   shard: string;
   /** The session's word digest, placed in the page's hidden search slot (see search-extra.ts). */
   words: string;
@@ -64,16 +64,20 @@ export interface SearchPage {
 /** What `pagefind/shards.json` holds. */
 export interface ShardList {
   version: 1;
-  /** Shard folder names under `pagefind/`, newest month first, `undated` last. */
+  /** Shard folder names under `pagefind/`, newest first, `undated` last. */
   shards: string[];
 }
 
 /** The file the client reads. */
 export const SHARD_LIST_PATH = 'pagefind/shards.json';
 
-/** Shard name for a filter month value. */
-export function shardName(month: string | undefined): string {
-  return month && /^\d{4}-\d{2}$/.test(month) ? month : 'undated';
+/**
+ * Shard name for a session's start day (in the configured time zone): `yyyy-mm-1` for days 1–15,
+ * `yyyy-mm-2` for 16–31, `undated` without a start. Half months: busy months of a heavy user hold
+ * ~3,000 sessions, ~1 GB of Pagefind memory as one index.
+ */
+export function shardName(day: { year: string; month: string; day: string } | null): string {
+  return day ? `${day.year}-${day.month}-${Number(day.day) <= 15 ? 1 : 2}` : 'undated';
 }
 
 function shardOrder(a: string, b: string): number {

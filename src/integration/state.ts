@@ -43,6 +43,8 @@ export interface BuildState {
   startedAt: number;
   /** Site paths of the pages rendered in this build (Base.astro records them). */
   rendered: Set<string>;
+  /** Site paths of the pages relative-middleware.ts made relative while they rendered. */
+  relativised: Set<string>;
   /** Astro's cache folder (absolute), known from `astro:config:done`. */
   cacheDir: string;
   /** Incremental-build records (astro build only; see incremental.ts). */
@@ -68,6 +70,7 @@ export function initState(init: Pick<BuildState, 'options' | 'root' | 'command'>
     outputKey: '',
     cacheDir: '',
     rendered: new Set(),
+    relativised: new Set(),
   };
   state.report.sources = init.options.sources.map((s) => ({ path: s.path, origin: s.origin }));
   state.report.demo = init.options.demo;

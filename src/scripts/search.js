@@ -30,11 +30,11 @@
   }
 
   /**
-   * Pagefind over http(s). The index is split into one shard per month (`pagefind/<yyyy-mm>/`,
-   * listed newest first in `pagefind/shards.json`, see src/integration/pagefind.ts): one Pagefind
-   * instance per shard, all from the one `pagefind/pagefind.js` module. Relevance merges every
-   * shard's results by score; date sorts concatenate the shards in month order (each shard sorts
-   * its own); a month or year filter searches only the shards it can match.
+   * Pagefind over http(s). The index is split into one shard per half month
+   * (`pagefind/<yyyy-mm-1|2>/`, listed newest first in `pagefind/shards.json`, see
+   * src/integration/pagefind.ts), each opened through its own copy of `pagefind.js`. Relevance
+   * merges every shard's results by score; date sorts concatenate the shards in date order (each
+   * shard sorts its own); a month or year filter searches only the shards it can match.
    * @returns {Promise<Backend>}
    */
   function pagefindBackend() {
@@ -84,7 +84,7 @@
           if (sort === 'date-desc') opts.sort = { date: 'desc' };
           if (sort === 'date-asc') opts.sort = { date: 'asc' };
           var shards = names.filter(function (n) {
-            if (filters.month) return n === filters.month;
+            if (filters.month) return n.slice(0, 7) === filters.month || (filters.month === 'undated' && n === 'undated');
             if (filters.year) return n.slice(0, 4) === filters.year || (filters.year === 'undated' && n === 'undated');
             return true;
           });
