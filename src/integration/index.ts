@@ -89,6 +89,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
             state.offline.set(id, sidecar.offline);
             report.addSessionFacts(sidecar.facts);
             report.addRedactions(new Map(Object.entries(sidecar.redactions)));
+            report.addSessionRedactions(id, sidecar.redactions);
             for (const rel of sidecar.assets) {
               if (!(await incremental.restoreAsset(outDir, rel))) continue;
               if (rel.startsWith('_assets/img/')) report.assets.images++;

@@ -29,6 +29,8 @@ export class BuildReport {
   archive: ArchiveReport = emptyReport();
   pages = 0;
   redactions: Record<string, number> = {};
+  /** Redactions per session id and rule (sessions with none are left out); never values. */
+  redactionsBySession: Record<string, Record<string, number>> = {};
   redacted = true;
   /** Addresses the redactor kept on purpose; the verifier must keep them too. */
   emailAllowlist: string[] = [];
@@ -69,6 +71,11 @@ export class BuildReport {
     for (const [rule, count] of hits ?? []) bump(this.redactions, rule, count);
   }
 
+  /** Records one session's redaction counts per rule. */
+  addSessionRedactions(id: string, counts: Record<string, number>): void {
+    if (Object.keys(counts).length > 0) this.redactionsBySession[id] = { ...counts };
+  }
+
   /** Records how long a phase took, in milliseconds (summed when a phase runs more than once). */
   time(phase: string, ms: number): void {
     this.timings[phase] = Math.round((this.timings[phase] ?? 0) + ms);
@@ -101,6 +108,7 @@ export class BuildReport {
       redacted: this.redacted,
       emailAllowlist: this.emailAllowlist,
       redactions: sorted(this.redactions),
+      redactionsBySession: sorted(this.redactionsBySession),
       assets: this.assets,
       incremental: this.incremental,
       cacheDir: this.cacheDir,

@@ -232,6 +232,19 @@ describe('hostile build: secrets', () => {
     for (const word of NEVER_WORDS) for (const [f, text] of texts) if (text.includes(word)) problems.push(`${word} in ${f}`);
     expect(problems).toEqual([]);
   });
+
+  it('reports redactions per rule and per session, outside the site, without any value', () => {
+    const text = readFileSync(b.report, 'utf8');
+    const report = JSON.parse(text) as { redactions: Record<string, number>; redactionsBySession: Record<string, Record<string, number>> };
+    const perSession = Object.values(report.redactionsBySession);
+    expect(perSession.length).toBeGreaterThan(0);
+    // Every session's counts add up to no more than the per-rule totals.
+    for (const [rule, total] of Object.entries(report.redactions)) {
+      const sum = perSession.reduce((n, counts) => n + (counts[rule] ?? 0), 0);
+      expect(sum, rule).toBeLessThanOrEqual(total);
+    }
+    for (const s of b.home.secrets) expect(leaks(text, s.random), s.kind).toEqual([]);
+  });
 });
 
 describe('hostile build: files', () => {

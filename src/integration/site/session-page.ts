@@ -136,6 +136,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
   // This page's share of the redaction counts (kept for builds that skip the page).
   const redactions: Record<string, number> = {};
   for (const [rule, n] of redactor?.hits ?? []) if (n !== (hitsBefore.get(rule) ?? 0)) redactions[rule] = n - (hitsBefore.get(rule) ?? 0);
+  state.report.addSessionRedactions(summary.id, redactions);
   const assets = new Set<string>();
   const lookups: Record<string, boolean> = {};
 
