@@ -10,7 +10,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { projectRoot, runBuildScript } from '../site/build-once.ts';
+import { onceAcrossWorkers, projectRoot, runBuildScript } from '../site/build-once.ts';
 import { writeHostileHome, type HostileHome } from './hostile-home.ts';
 
 export const BASE = '/hostile/';
@@ -93,49 +93,25 @@ export async function hostileBuild(): Promise<HostileBuild> {
   const dir = path.join(os.tmpdir(), `codex-archive-test-hostile-${runKey()}`);
   const config = path.join(projectRoot, 'node_modules', '.codex-archive-test', `hostile-${runKey()}.config.mjs`);
   const paths = { dir, dist: path.join(dir, 'dist'), report: path.join(dir, 'report.json'), log: path.join(dir, 'build.log'), config };
-  const lock = path.join(dir, '.lock');
-  const done = path.join(dir, 'state.json');
-  const failed = path.join(dir, '.failed');
-  await mkdir(dir, { recursive: true });
-  let owner = false;
-  try {
-    await mkdir(lock);
-    owner = true;
-  } catch {
-    owner = false;
-  }
-  if (owner) {
-    try {
-      const home = await writeHostileHome(dir);
-      // Access times older than the modification times: a plain read would move them
-      // (relatime), O_NOATIME keeps them.
-      const { utimes } = await import('node:fs/promises');
-      for (const f of walk(home.home)) {
-        const st = statSync(f);
-        await utimes(f, new Date(st.mtimeMs - 3_600_000), st.mtime);
-      }
-      const before = fingerprint(home.home);
-      await writeConfig(home, config);
-      await runBuildScript(
-        ['--out', paths.dist, '--base', BASE, '--report', paths.report, '--cache-dir', path.join(dir, 'cache'), '--config', config],
-        paths.log,
-        home.home,
-      );
-      const state: HostileBuild = { ...paths, home, before };
-      await writeFile(done, JSON.stringify(state));
-      return state;
-    } catch (error) {
-      await writeFile(failed, (error as Error).message);
-      throw error;
+  return onceAcrossWorkers(dir, 'the hostile build', async () => {
+    const home = await writeHostileHome(dir);
+    // Access times older than the modification times: a plain read would move them
+    // (relatime), O_NOATIME keeps them.
+    const { utimes } = await import('node:fs/promises');
+    for (const f of walk(home.home)) {
+      const st = statSync(f);
+      await utimes(f, new Date(st.mtimeMs - 3_600_000), st.mtime);
     }
-  }
-  const deadline = Date.now() + 280_000;
-  while (Date.now() < deadline) {
-    if (existsSync(done)) return JSON.parse(await readFile(done, 'utf8')) as HostileBuild;
-    if (existsSync(failed)) throw new Error(await readFile(failed, 'utf8'));
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`Timed out waiting for the hostile build in ${dir}`);
+    const before = fingerprint(home.home);
+    await writeConfig(home, config);
+    await runBuildScript(
+      ['--out', paths.dist, '--base', BASE, '--report', paths.report, '--cache-dir', path.join(dir, 'cache'), '--config', config],
+      paths.log,
+      home.home,
+    );
+    const state: HostileBuild = { ...paths, home, before };
+    return state;
+  });
 }
 
 /** Removes the run's hostile build and config (harmless when absent). */

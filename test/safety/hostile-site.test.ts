@@ -264,7 +264,7 @@ describe('hostile build: files', () => {
   });
 
   it('writes nothing outside the output folder', () => {
-    expect(readdirSync(b.dir).sort()).toEqual(['.lock', 'build.log', 'cache', 'codex-home', 'dist', 'outside', 'report.json', 'state.json']);
+    expect(readdirSync(b.dir).sort()).toEqual(['.done', '.lock', 'build.log', 'cache', 'codex-home', 'dist', 'outside', 'report.json']);
     for (const p of [path.join(b.dir, 'etc'), path.join(b.dir, 'x'), path.join(os.tmpdir(), 'etc'), path.join(b.dist, '..', 'x')]) expect(existsSync(p), p).toBe(false);
   });
 

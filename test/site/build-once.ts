@@ -62,39 +62,50 @@ async function runBuild(b: DemoBuild): Promise<void> {
   await runBuildScript(['--out', b.dist, '--base', BASE, '--report', b.report, '--cache-dir', path.join(b.dir, 'cache')], b.log);
 }
 
-/** Builds the demo once per run (or waits for the worker that does) and returns its paths. */
-export async function demoBuild(): Promise<DemoBuild> {
-  const dir = path.join(os.tmpdir(), `codex-archive-test-${runKey()}`);
-  const b: DemoBuild = { dir, dist: path.join(dir, 'dist'), report: path.join(dir, 'report.json'), log: path.join(dir, 'build.log') };
-  const lock = path.join(dir, '.lock');
+/**
+ * Runs `work` once per test run across vitest's workers: the first caller takes a lock folder
+ * inside `dir` and works, the others wait for its result (or its failure). The result must be
+ * JSON-serialisable; waiters get it parsed back.
+ */
+export async function onceAcrossWorkers<T>(dir: string, what: string, work: () => Promise<T>): Promise<T> {
   const done = path.join(dir, '.done');
   const failed = path.join(dir, '.failed');
   await mkdir(dir, { recursive: true });
   let owner = false;
   try {
-    await mkdir(lock);
+    await mkdir(path.join(dir, '.lock'));
     owner = true;
   } catch {
     owner = false;
   }
   if (owner) {
-    await removeStaleBuilds(dir);
     try {
-      await runBuild(b);
-      await writeFile(done, '');
+      const result = await work();
+      await writeFile(done, JSON.stringify(result));
+      return result;
     } catch (error) {
       await writeFile(failed, (error as Error).message);
       throw error;
     }
-    return b;
   }
   const deadline = Date.now() + 280_000;
   while (Date.now() < deadline) {
-    if (existsSync(done)) return b;
+    if (existsSync(done)) return JSON.parse(await readFile(done, 'utf8')) as T;
     if (existsSync(failed)) throw new Error(await readFile(failed, 'utf8'));
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`Timed out waiting for the shared demo build in ${dir}`);
+  throw new Error(`Timed out waiting for ${what} in ${dir}`);
+}
+
+/** Builds the demo once per run (or waits for the worker that does) and returns its paths. */
+export async function demoBuild(): Promise<DemoBuild> {
+  const dir = path.join(os.tmpdir(), `codex-archive-test-${runKey()}`);
+  const b: DemoBuild = { dir, dist: path.join(dir, 'dist'), report: path.join(dir, 'report.json'), log: path.join(dir, 'build.log') };
+  return onceAcrossWorkers(dir, 'the shared demo build', async () => {
+    await removeStaleBuilds(dir);
+    await runBuild(b);
+    return b;
+  });
 }
 
 /** Deletes shared builds of earlier runs (older than an hour), so /tmp does not fill up. */
