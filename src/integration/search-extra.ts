@@ -3,17 +3,13 @@
  * filled with the session's word digest only in the copy of the page Pagefind indexes (see
  * pagefind.ts). Its own module so pages can import the marker without loading Pagefind.
  */
+import { escapeHtml } from '../lib/render/escape.ts';
 
 /** The empty element each session page carries at the end of its searchable body. */
 export const SEARCH_EXTRA_SLOT = '<span data-search-extra hidden></span>';
 
-/** Escapes text for HTML element content. */
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** A session page's HTML as Pagefind should see it: the slot filled with the session's word digest. */
 export function withSearchExtra(html: string, words: string): string {
-  return html.replace(SEARCH_EXTRA_SLOT, () => `<span data-search-extra hidden>${escapeText(words)}</span>`);
+  return html.replace(SEARCH_EXTRA_SLOT, () => `<span data-search-extra hidden>${escapeHtml(words)}</span>`);
 }
 
