@@ -77,6 +77,8 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
   const byDigest = new Map<string, string>();
   for (const entry of store.values()) if (entry.digest) byDigest.set(String(entry.digest), entry.id);
   const keep = new Set<string>();
+  /** Which file holds each kept id: with files read in parallel, "first" must not decide. */
+  const claimedBy = new Map<string, string>();
   let changed = 0;
   let done = 0;
   let discoverMs = 0;
@@ -103,6 +105,7 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
       const cachedId = byDigest.get(digest);
       if (cachedId !== undefined && !keep.has(cachedId)) {
         keep.add(cachedId);
+        claimedBy.set(cachedId, `${source.path}\0${file.relPath}`);
         report.files.unchanged++;
       } else {
         await readOne(file, digest);
@@ -137,18 +140,23 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
       // secret (or an e-mail address) would publish it in a URL and a file name, and the verifier
       // would then refuse the whole build. Such a session is filed under a hash of its id.
       const id = redact(summary.id) === summary.id ? summary.id : `id-${shortHash(summary.id, 16)}`;
-      if (keep.has(id)) {
-        // Two files claim one id (e.g. a copy left in archived_sessions/): first one wins.
+      const where = `${source.path}\0${file.relPath}`;
+      const holder = claimedBy.get(id);
+      if (holder !== undefined) {
+        // Two files claim one id (e.g. a copy left in archived_sessions/). Files are read in
+        // parallel, so the winner is chosen by path, not by arrival: every build picks the same.
         report.files.duplicates++;
+        const loser = holder < where ? where : holder;
         report.addDiagnostic({
-          file: file.relPath,
+          file: loser.slice(loser.indexOf('\0') + 1),
           line: null,
           code: 'duplicate-session-id',
           message: 'Another file has the same session id; this one was left out.',
           severity: 'warning',
         });
-        return;
+        if (holder < where) return;
       }
+      claimedBy.set(id, where);
       keep.add(id);
       report.files.read++;
       changed++;
