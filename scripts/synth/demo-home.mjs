@@ -165,14 +165,14 @@ function pytestOutput() {
   const total = 392;
   let n = 0;
   const failing = new Set(['tests/test_export.py::test_html_escapes_titles[note-07]', 'tests/test_export.py::test_md_book_has_toc[note-11]']);
-  // Cases run module by module, each test parametrised over notes; the planted test runs late.
+  // Cases run module by module, each test parametrised over notes; the planted test runs late, within the last lines a page publishes.
   for (const [mod, tests] of modules) {
     for (const t of tests) {
       const cases = Math.ceil(total / 28) - (t.length % 3);
       for (let c = 0; c < cases && n < total; c++) {
         n++;
         // The planted word appears exactly once, deep in the output (search tests look for it).
-        const name = n === 331 ? `${mod}::test_import_${PLANTED_WORD}_notebook` : `${mod}::test_${t}[note-${String(c).padStart(2, '0')}]`;
+        const name = n === 366 ? `${mod}::test_import_${PLANTED_WORD}_notebook` : `${mod}::test_${t}[note-${String(c).padStart(2, '0')}]`;
         const pct = `[${String(Math.floor((n * 100) / total)).padStart(3, ' ')}%]`;
         if (failing.has(name)) lines.push(`${name} ${R}FAILED${X} ${R}${pct}${X}`);
         else if (n % 97 === 0) lines.push(`${name} ${Y}SKIPPED${X} (needs pandoc) ${G}${pct}${X}`);

@@ -27,6 +27,8 @@ const SIDECAR_VERSION = 2;
 /** What addToReport needs of a session, without the transcript. */
 export type SessionFacts = Pick<Session, 'generation' | 'archived' | 'supported' | 'incomplete' | 'cliVersion' | 'diagnostics'> & {
   counts: RecordCounts;
+  /** Outputs the page cut to `outputChars`, and the characters it left out. */
+  trimmed?: { outputs: number; chars: number };
 };
 
 /** What one rendered session page contributed besides its HTML. */

@@ -93,7 +93,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
             for (const rel of sidecar.assets) {
               if (!(await incremental.restoreAsset(outDir, rel))) continue;
               if (rel.startsWith('_assets/img/')) report.assets.images++;
-              else report.assets.largeOutputs++;
+              else if (rel.startsWith('_assets/out/')) report.assets.largeOutputs++;
             }
           }
           await incremental.save(current);
@@ -131,6 +131,13 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         const file = process.env.CODEX_ARCHIVE_REPORT ? path.resolve(process.env.CODEX_ARCHIVE_REPORT) : reportPath(state.root);
         await writeReport(report, file, outDir);
         logger.info(`${reportLine(report.archive)}. Report: ${path.relative(state.root, file)}`);
+        const { outputs, chars } = report.trimmedOutputs;
+        if (outputs > 0) {
+          const mb = (chars / 1e6).toFixed(1);
+          logger.info(
+            `Long outputs: ${outputs} cut to their first and last lines, ${state.options.outputChars} characters each (${mb} MB of their middles not published; outputChars: 'all' publishes them whole).`,
+          );
+        }
       },
     },
   };

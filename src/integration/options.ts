@@ -47,6 +47,18 @@ export const CodexArchiveOptionsSchema = z.strictObject({
     .default({ ids: [], cwd: [] }),
   /** Scrub secrets and e-mail addresses before anything is written. Turning it off is loud. */
   redact: z.boolean().default(true),
+  /**
+   * Characters of each tool output a session page publishes: its head and tail, with a note
+   * where the middle was left out (the rollout keeps it all). `'all'` publishes every output
+   * whole, long ones as linked `.txt` files: a bigger site (at 20,000 sessions ~2.6 GB instead
+   * of under 1 GB, GitHub Pages' limit).
+   */
+  outputChars: z
+    .union([
+      z.number().int('not a whole number; give e.g. 4000.').min(1000, 'under 1,000 characters; a page should show at least that much of an output.').max(1_000_000, "over 1,000,000; use 'all' to publish outputs whole."),
+      z.literal('all'),
+    ], { error: "neither a number of characters (e.g. 4000) nor 'all'." })
+    .default(4000),
   /** E-mail addresses the redactor keeps (e.g. your public commit address). */
   emailAllowlist: z.array(z.string().min(3)).default([]),
 });

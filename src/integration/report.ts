@@ -35,6 +35,8 @@ export class BuildReport {
   /** Addresses the redactor kept on purpose; the verifier must keep them too. */
   emailAllowlist: string[] = [];
   assets = { images: 0, largeOutputs: 0 };
+  /** Tool outputs cut to `outputChars` on their pages, and the characters left out of the site. */
+  trimmedOutputs = { outputs: 0, chars: 0 };
   timings: Record<string, number> = {};
   /** Incremental build: session pages rendered in this build and restored from the cache. */
   incremental: { sessionPagesRendered: number; sessionPagesReused: number } | null = null;
@@ -57,8 +59,17 @@ export class BuildReport {
   }
 
   /** Folds one session's facts (what `addSession` reads; kept across incremental builds). */
-  addSessionFacts(facts: Pick<Session, 'generation' | 'archived' | 'supported' | 'incomplete' | 'cliVersion' | 'diagnostics'> & { counts: RecordCounts }): void {
+  addSessionFacts(
+    facts: Pick<Session, 'generation' | 'archived' | 'supported' | 'incomplete' | 'cliVersion' | 'diagnostics'> & {
+      counts: RecordCounts;
+      trimmed?: { outputs: number; chars: number };
+    },
+  ): void {
     addToReport(this.archive, facts as unknown as Session, facts.counts);
+    if (facts.trimmed) {
+      this.trimmedOutputs.outputs += facts.trimmed.outputs;
+      this.trimmedOutputs.chars += facts.trimmed.chars;
+    }
   }
 
   /** Folds one rendered session (as read, before redaction: the report stays off the site). */
@@ -110,6 +121,7 @@ export class BuildReport {
       redactions: sorted(this.redactions),
       redactionsBySession: sorted(this.redactionsBySession),
       assets: this.assets,
+      trimmedOutputs: this.trimmedOutputs,
       incremental: this.incremental,
       cacheDir: this.cacheDir,
       timingsMs: this.timings,

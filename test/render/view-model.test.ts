@@ -17,7 +17,8 @@ describe('frames', () => {
     const frame = unknownView(ITEMS.unknown).frame;
     expect(frame.labelHtml).toBe('Unknown record event_msg/shiny_new_thing');
     expect(frame.clock).toBe('05:06:07');
-    expect(frame.timeTitle).toBe('2026-03-04 05:06:07 UTC');
+    expect(frame.datetime).toBe('2026-03-04T05:06:07.000Z');
+    expect(frame.linkTitle).toBe(`Permalink · line ${ITEMS.unknown.line}`);
     expect(frame.kindClass).toBe('kind-unknown');
   });
 });
@@ -26,8 +27,23 @@ describe('contextView', () => {
   test('long context is cut to the output budget, and says so', () => {
     const view = contextView({ ...ITEMS.context, text: 'x'.repeat(150) }, { collapse: { headLines: 1, tailLines: 1, maxChars: 100 } });
     expect(view.textHtml).toHaveLength(100);
-    expect(view.omittedText).toBe('50 characters not included');
+    expect(view.omittedText).toBe('50 characters not shown here');
+    expect(view.fullHref).toBeNull();
     expect(contextView(ITEMS.context).omittedText).toBeNull();
+  });
+
+  test('a long context block stored as a file shows its start and links the whole text', () => {
+    const text = Array.from({ length: 100 }, (_, i) => `rule ${i}: keep edits small`).join('\n');
+    const stored: string[] = [];
+    const contextHref = (item: { text: string }) => (stored.push(item.text), '../../_assets/ctx/abc.txt');
+    const view = contextView({ ...ITEMS.context, text }, { contextHref });
+    expect(stored).toEqual([text]);
+    expect(view.fullHref).toBe('../../_assets/ctx/abc.txt');
+    // Cut at a line end within the preview, and the note counts the rest.
+    expect(view.textHtml.length).toBeLessThanOrEqual(320);
+    expect(text.startsWith(view.textHtml)).toBe(true);
+    expect(text[view.textHtml.length]).toBe('\n');
+    expect(view.omittedText).toBe(`${(text.length - view.textHtml.length).toLocaleString('en-US')} characters not shown here`);
   });
 });
 

@@ -1,21 +1,25 @@
 /**
- * An output-heavy session (40 commands of 200 KB output each, one inline image) built for real:
- * the page stays under 2 MB, every cut output is linked whole as a .txt file, and the image is
- * a content-addressed file. Also the per-output cap arithmetic.
+ * An output-heavy session (40 commands of 200 KB output each, one inline image) built for real,
+ * twice: by default each output's head and tail are published with a note naming what was left
+ * out and where it is; with `outputChars: 'all'` the page stays under 2 MB and every cut output
+ * is linked whole as a .txt file. The image is a content-addressed file. Also the per-output cap
+ * arithmetic.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outputCap, PAGE_OUTPUT_BUDGET } from '../../src/integration/site/output-budget.ts';
-import { runBuildScript } from './build-once.ts';
+import { outputCap, PAGE_OUTPUT_BUDGET, TRIMMED_PAGE_BUDGET } from '../../src/integration/site/output-budget.ts';
+import { projectRoot, runBuildScript } from './build-once.ts';
 
 const ID = '019b0000-0000-7000-8000-00000000beef';
 // A 1x1 PNG.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 let dir: string;
 let dist: string;
+let distAll: string;
+let configFile: string;
 
 function line(type: string, payload: unknown, at: string): string {
   return JSON.stringify({ timestamp: at, type, payload });
@@ -43,15 +47,55 @@ beforeAll(async () => {
     path.join(dir, 'build.log'),
     path.join(dir, 'home'),
   );
+  // The config must resolve `astro` from the project: keep it under node_modules (ignored by git).
+  const configDir = path.join(projectRoot, 'node_modules', '.codex-archive-test');
+  await mkdir(configDir, { recursive: true });
+  configFile = path.join(configDir, `large-${process.pid}.config.mjs`);
+  await writeFile(
+    configFile,
+    `import { defineConfig } from 'astro/config';
+import codexArchive from ${JSON.stringify(path.join(projectRoot, 'src/integration/index.ts'))};
+export default defineConfig({
+  integrations: [codexArchive({ sources: [${JSON.stringify(path.join(dir, 'home'))}], outputChars: 'all' })],
+  build: { format: 'directory', inlineStylesheets: 'never' },
+});
+`,
+  );
+  distAll = path.join(dir, 'dist-all');
+  await runBuildScript(
+    ['--out', distAll, '--report', path.join(dir, 'report-all.json'), '--cache-dir', path.join(dir, 'cache-all'), '--config', configFile],
+    path.join(dir, 'build-all.log'),
+  );
 }, 300_000);
 
 afterAll(async () => {
+  await rm(configFile, { force: true });
   await rm(dir, { recursive: true, force: true });
 });
 
 describe('an output-heavy session', () => {
-  it('stays under 2 MB and links every cut output in full', () => {
+  it('publishes the head and tail of each output and says what it left out', () => {
     const page = path.join(dist, 's', ID, 'index.html');
+    const html = readFileSync(page, 'utf8');
+    expect(statSync(page).size).toBeLessThan(400 * 1024);
+    expect(existsSync(path.join(dist, '_assets', 'out'))).toBe(false);
+    const notes = [...html.matchAll(/<span class="output-gap"[^>]*>\[… ([\d,]+) characters, ([\d,]+) lines not published here; the rollout file holds it whole \(from line (\d+)\) …\]<\/span>/g)];
+    expect(notes).toHaveLength(40);
+    for (const [i, note] of notes.entries()) {
+      // Command i is on rollout line 3 + 2i, its output on the next; about 4,000 of its ~196,000 characters are published.
+      expect(note[3]).toBe(String(3 + 2 * i));
+      expect(Number(note[1]!.replace(/,/g, ''))).toBeGreaterThan(190_000);
+      expect(html).toContain(`job ${i} line 0: `);
+      expect(html).toContain(`job ${i} line 3999: `);
+      expect(html).not.toContain(`job ${i} line 2000: `);
+    }
+    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    expect(report.trimmedOutputs.outputs).toBe(40);
+    expect(report.trimmedOutputs.chars).toBe(notes.reduce((sum, n) => sum + Number(n[1]!.replace(/,/g, '')), 0));
+  });
+
+  it("with outputChars 'all', stays under 2 MB and links every cut output in full", () => {
+    const page = path.join(distAll, 's', ID, 'index.html');
     expect(statSync(page).size).toBeLessThan(2 * 1024 * 1024);
     const html = readFileSync(page, 'utf8');
     const links = [...html.matchAll(/href="(\.\.\/\.\.\/_assets\/out\/[0-9a-f]{64}\.txt)"/g)].map((m) => m[1]!);
@@ -78,5 +122,8 @@ describe('outputCap', () => {
     const cap = outputCap(Array(40).fill(200_000), 600_000, 30_000);
     expect(cap).toBe(15_000);
     expect(outputCap(Array(10_000).fill(50_000), 600_000, 30_000)).toBe(2_000);
+    // Trimmed pages: 100 long outputs share 200,000 characters; never under the given floor.
+    expect(outputCap(Array(100).fill(50_000), TRIMMED_PAGE_BUDGET, 4_000, 1_000)).toBe(2_000);
+    expect(outputCap(Array(1_000).fill(50_000), TRIMMED_PAGE_BUDGET, 4_000, 1_000)).toBe(1_000);
   });
 });

@@ -10,10 +10,12 @@ import type { ImageRef, Item, Session } from '../../lib/model/session.ts';
 import { readRolloutAt } from '../../lib/reader.ts';
 import { redactDeep } from '../../lib/redact/index.ts';
 import { DEFAULT_COLLAPSE, type CollapseOptions } from '../../lib/render/output.ts';
+import { trimSessionOutputs } from '../../lib/render/output-trim.ts';
+import { CONTEXT_PREVIEW_CHARS } from '../../lib/render/view-model.ts';
 import type { RecordCounts } from '../../lib/normalise/builder.ts';
 import type { SessionFacts } from '../incremental.ts';
 import { sessionDigest } from '../offline-index.ts';
-import { outputCap } from './output-budget.ts';
+import { outputCap, TRIMMED_PAGE_BUDGET } from './output-budget.ts';
 import { asRedact, pageRedactor } from '../redaction.ts';
 import { getState } from '../state.ts';
 import { dayKey } from '../utils/dates.ts';
@@ -115,6 +117,7 @@ export interface SessionPage {
   hrefForSession: (id: string) => string | null;
   imageSrc: (image: ImageRef) => string | null;
   largeOutputHref: (item: Item) => string | null;
+  contextHref: (item: Extract<Item, { kind: 'context' }>) => string | null;
   /** Output folding for this page (the per-output cap shrinks for output-heavy sessions). */
   collapse: CollapseOptions;
   filters: SearchFilters;
@@ -128,11 +131,20 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
   const here = paths.session(summary.id);
   if (!summary.sourceRoot) throw new Error(`Session ${summary.id} has no source folder in the store; rebuild with --force.`);
   const result = await readRolloutAt(summary.sourceRoot, summary.file, { threadName: summary.threadName });
-  const facts = sessionFacts(result.session, result.counts);
+  // Cut long outputs to what the page publishes before anything else: the middles left out are
+  // then never redacted, rendered or indexed (most of the build's work at scale).
+  const outputChars = state.options.outputChars;
+  const rawLengths: number[] = [];
+  for (const turn of result.session.turns) for (const item of turn.items) rawLengths.push(outputOf(item)?.length ?? 0);
+  // Output-heavy sessions (hundreds of long outputs) get a smaller share per output, so no page
+  // carries more than TRIMMED_PAGE_BUDGET characters of output.
+  const trimTo = outputChars === 'all' ? Infinity : outputCap(rawLengths.filter((n) => n > 0), TRIMMED_PAGE_BUDGET, outputChars, Math.min(outputChars, 1000));
+  const published = trimSessionOutputs(result.session, trimTo);
+  const facts = { ...sessionFacts(result.session, result.counts), trimmed: { outputs: published.trimmed, chars: published.omittedChars } };
   state.report.addSessionFacts(facts);
   const redactor = await pageRedactor();
   const hitsBefore = new Map(redactor?.hits ?? []);
-  const session = scrubExcluded(asRedact(redactor)(result.session), state.excludedIds);
+  const session = scrubExcluded(asRedact(redactor)(published.session), state.excludedIds);
   // This page's share of the redaction counts (kept for builds that skip the page).
   const redactions: Record<string, number> = {};
   for (const [rule, n] of redactor?.hits ?? []) if (n !== (hitsBefore.get(rule) ?? 0)) redactions[rule] = n - (hitsBefore.get(rule) ?? 0);
@@ -159,16 +171,30 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     return href(here, rel);
   };
 
-  const lengths: number[] = [];
-  for (const turn of session.turns) for (const item of turn.items) lengths.push(outputOf(item)?.length ?? 0);
-  const collapse: CollapseOptions = { ...DEFAULT_COLLAPSE, maxChars: outputCap(lengths.filter((n) => n > 0)) };
+  // A trimmed output (at most trimTo plus its gap marker) must fit the fold whole, however its
+  // lines fall: collapseOutput gives the folded middle half of maxChars.
+  const collapse: CollapseOptions =
+    outputChars === 'all'
+      ? { ...DEFAULT_COLLAPSE, maxChars: outputCap(rawLengths.filter((n) => n > 0)) }
+      : { ...DEFAULT_COLLAPSE, maxChars: 2 * (trimTo + 64) };
 
-  // Every output the page cannot show whole is also written whole to a .txt file it links.
+  // With outputChars 'all', every output the page cannot show whole is also written whole to a
+  // .txt file it links.
   const largeOutputHref = (item: Item): string | null => {
     const text = outputOf(item);
-    if (text === null || text.length <= collapse.maxChars || !building || !outDir) return null;
+    if (outputChars !== 'all' || text === null || text.length <= collapse.maxChars || !building || !outDir) return null;
     const rel = assetPath('out', text, 'txt');
     if (writeOnce(outDir, rel, text)) state.report.assets.largeOutputs++;
+    assets.add(rel);
+    state.incremental?.keepAsset(outDir, rel);
+    return href(here, rel);
+  };
+
+  // Long context blocks (the same instructions in every session) are one shared file each.
+  const contextHref = (item: Extract<Item, { kind: 'context' }>): string | null => {
+    if (item.text.length <= CONTEXT_PREVIEW_CHARS * 2 || !building || !outDir) return null;
+    const rel = assetPath('ctx', item.text, 'txt');
+    writeOnce(outDir, rel, item.text);
     assets.add(rel);
     state.incremental?.keepAsset(outDir, rel);
     return href(here, rel);
@@ -202,6 +228,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     },
     imageSrc,
     largeOutputHref,
+    contextHref,
     collapse,
     filters,
   };

@@ -12,6 +12,7 @@ import { highlight, highlightCode, langForPath, MAX_HIGHLIGHT_CHARS } from './hi
 import { imageView, type ImageSrc, type ImageView } from './images.ts';
 import { renderMarkdown } from './markdown.ts';
 import { collapseOutput, DEFAULT_COLLAPSE, type CollapseOptions } from './output.ts';
+import { gapNoteHtml } from './output-trim.ts';
 
 /** An item of one kind. */
 export type ItemOf<K extends Item['kind']> = Extract<Item, { kind: K }>;
@@ -26,29 +27,34 @@ export interface RenderContext {
   largeOutputHref?: (item: Item) => string | null;
   /** Output folding limits (defaults: `DEFAULT_COLLAPSE`). */
   collapse?: CollapseOptions;
+  /**
+   * URL of a long context block's whole text, when the page stored it as a file (the same
+   * instructions repeat in every session, so one content-addressed file serves them all).
+   */
+  contextHref?: (item: ItemOf<'context'>) => string | null;
 }
 
-/** Label and text icon per kind: the icon is decoration, the label carries the meaning. */
-export const KIND_META: Record<Item['kind'], { label: string; icon: string }> = {
-  user_message: { label: 'User', icon: '›' },
-  assistant_message: { label: 'Codex', icon: '◆' },
-  reasoning: { label: 'Reasoning', icon: '∴' },
-  context: { label: 'Context', icon: '¶' },
-  shell: { label: 'Command', icon: '$' },
-  patch: { label: 'Patch', icon: '±' },
-  plan: { label: 'Plan', icon: '☰' },
-  web_search: { label: 'Web search', icon: '↗' },
-  mcp: { label: 'MCP tool', icon: '⚙' },
-  view_image: { label: 'Image', icon: '▣' },
-  subagent: { label: 'Sub-agent', icon: '⇉' },
-  agent_message: { label: 'Agent message', icon: '✉' },
-  tool_call: { label: 'Tool', icon: '⚙' },
-  compaction: { label: 'Context compacted', icon: '⋯' },
-  aborted: { label: 'Interrupted', icon: '■' },
-  error: { label: 'Error', icon: '!' },
-  rollback: { label: 'Rollback', icon: '↶' },
-  notice: { label: 'Notice', icon: '•' },
-  unknown: { label: 'Unknown record', icon: '?' },
+/** Label per kind (each kind's decorative icon is drawn by session.css: `.kind-… > header::before`). */
+export const KIND_META: Record<Item['kind'], { label: string }> = {
+  user_message: { label: 'User' },
+  assistant_message: { label: 'Codex' },
+  reasoning: { label: 'Reasoning' },
+  context: { label: 'Context' },
+  shell: { label: 'Command' },
+  patch: { label: 'Patch' },
+  plan: { label: 'Plan' },
+  web_search: { label: 'Web search' },
+  mcp: { label: 'MCP tool' },
+  view_image: { label: 'Image' },
+  subagent: { label: 'Sub-agent' },
+  agent_message: { label: 'Agent message' },
+  tool_call: { label: 'Tool' },
+  compaction: { label: 'Context compacted' },
+  aborted: { label: 'Interrupted' },
+  error: { label: 'Error' },
+  rollback: { label: 'Rollback' },
+  notice: { label: 'Notice' },
+  unknown: { label: 'Unknown record' },
 };
 
 /** The frame around every item: anchor, label, time, source line. */
@@ -59,16 +65,13 @@ export interface FrameView {
   labelHtml: string;
   /** The label as plain text, for `aria-label`s. */
   label: string;
-  icon: string;
   /** `kind-shell` style class naming the item kind. */
   kindClass: string;
   datetime: string | null;
-  /** `14:03:09`, in UTC like every time on the page. */
+  /** `14:03:09`, in UTC like every time on the page (the turn heading carries the date). */
   clock: string | null;
-  /** `2026-03-04 14:03:09 UTC`, the full time for a tooltip. */
-  timeTitle: string | null;
-  /** `line 42` of the rollout file. */
-  lineText: string;
+  /** Tooltip of the label, which is the item's permalink: `Permalink · line 42` of the rollout file. */
+  linkTitle: string;
 }
 
 /**
@@ -86,12 +89,10 @@ export function frameView(item: Item, label?: string): FrameView {
     anchor: itemAnchor(item.id),
     labelHtml: safeText(label ?? meta.label),
     label: label ?? meta.label,
-    icon: meta.icon,
     kindClass: `kind-${item.kind.replace(/_/g, '-')}`,
     datetime: machineTime(item.at),
     clock: formatClock(item.at),
-    timeTitle: item.at && machineTime(item.at) ? formatDateTime(item.at) : null,
-    lineText: `line ${item.line}`,
+    linkTitle: `Permalink · line ${item.line}`,
   };
 }
 
@@ -116,10 +117,12 @@ export type OutputFormat = 'ansi' | 'plain';
 /** Splits and renders an output; null for missing or empty text. */
 export function outputView(
   text: string | null,
-  options: { format?: OutputFormat; collapse?: CollapseOptions; fullHref?: string | null } = {},
+  options: { format?: OutputFormat; collapse?: CollapseOptions; fullHref?: string | null; line?: number | null } = {},
 ): OutputView | null {
   if (text === null || text.trim() === '') return null;
-  const render = options.format === 'plain' ? safeText : ansiToHtml;
+  const format = options.format === 'plain' ? safeText : ansiToHtml;
+  // Where the page left part of the output out (output-trim.ts), a note says so.
+  const render = (part: string) => gapNoteHtml(format(part), options.line ?? null);
   const parts = collapseOutput(text, options.collapse ?? DEFAULT_COLLAPSE);
   return {
     // One trailing newline per part is the line end, not an empty line to show.
@@ -191,19 +194,32 @@ export function reasoningView(item: ItemOf<'reasoning'>) {
   };
 }
 
+/** Characters of a context block a page shows when its whole text is stored as a file. */
+export const CONTEXT_PREVIEW_CHARS = 320;
+
 /**
  * Injected context: labelled, folded, kept out of search. The same instructions repeat in every
- * session, so long ones are cut to the output budget rather than carried whole into each page.
+ * session (~7 KB per page), so a long block shows its start and links its whole text, one
+ * content-addressed file shared by every session that carries it; without a file, long blocks
+ * are cut to the output budget.
  */
 export function contextView(item: ItemOf<'context'>, ctx: RenderContext = {}) {
-  const limit = (ctx.collapse ?? DEFAULT_COLLAPSE).maxChars;
-  const cut = item.text.length > limit;
+  const fullHref = ctx.contextHref?.(item) ?? null;
+  const limit = fullHref ? CONTEXT_PREVIEW_CHARS : (ctx.collapse ?? DEFAULT_COLLAPSE).maxChars;
+  let cutAt = item.text.length > limit ? limit : item.text.length;
+  if (cutAt < item.text.length) {
+    const newline = item.text.lastIndexOf('\n', cutAt);
+    if (newline > limit / 2) cutAt = newline;
+    else if (/[\uD800-\uDBFF]/.test(item.text[cutAt - 1] ?? '')) cutAt--;
+  }
+  const cut = cutAt < item.text.length;
   return {
     frame: frameView(item, `Context: ${item.label}`),
     roleText: item.role,
     sizeText: plural(item.text.length, 'character'),
-    textHtml: safeText(cut ? item.text.slice(0, limit) : item.text),
-    omittedText: cut ? `${plural(item.text.length - limit, 'character')} not included` : null,
+    textHtml: safeText(cut ? item.text.slice(0, cutAt) : item.text),
+    omittedText: cut ? `${plural(item.text.length - cutAt, 'character')} not shown here` : null,
+    fullHref: cut ? fullHref : null,
   };
 }
 
@@ -241,7 +257,7 @@ export function shellView(item: ItemOf<'shell'>, ctx: RenderContext) {
     toolText: item.tool,
     status,
     durationText: formatDuration(item.durationMs),
-    output: outputView(item.output, { collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null }),
+    output: outputView(item.output, { collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null, line: item.line }),
   };
 }
 
@@ -347,7 +363,7 @@ export function mcpView(item: ItemOf<'mcp'>, ctx: RenderContext) {
     argsHtml: hasArguments(item.arguments) ? jsonOrTextHtml(item.arguments) : null,
     status: item.isError === true ? { text: 'Error', state: 'failed' } : item.isError === false ? { text: 'OK', state: 'ok' } : null,
     durationText: formatDuration(item.durationMs),
-    output: outputView(item.result, { format: 'plain', collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null }),
+    output: outputView(item.result, { format: 'plain', collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null, line: item.line }),
   };
 }
 
@@ -388,7 +404,7 @@ export function subAgentView(item: ItemOf<'subagent'>, ctx: RenderContext) {
       statusText: a.status,
       href: a.threadId ? (ctx.hrefForSession?.(a.threadId) ?? null) : null,
     })),
-    output: outputView(item.output, { format: 'plain', collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null }),
+    output: outputView(item.output, { format: 'plain', collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null, line: item.line }),
   };
 }
 
@@ -397,7 +413,7 @@ export function toolCallView(item: ItemOf<'tool_call'>, ctx: RenderContext) {
   return {
     frame: frameView(item, `Tool: ${item.namespace ? `${item.namespace}.` : ''}${item.name}`),
     argsHtml: hasArguments(item.arguments) ? jsonOrTextHtml(item.arguments) : null,
-    output: outputView(item.output, { format: 'plain', collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null }),
+    output: outputView(item.output, { format: 'plain', collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null, line: item.line }),
     images: imagesView(item.images, ctx),
   };
 }

@@ -1,0 +1,114 @@
+/**
+ * What part of a long tool output a published page carries.
+ *
+ * Tool output is most of an archive's text (at 20,000 sessions ~1.5 GB, more than GitHub Pages
+ * hosts), and most of it is the middle of long logs. A page keeps each output's head and tail and
+ * leaves the middle out, BEFORE redaction and rendering, so the text we do not publish is never
+ * scanned, highlighted or indexed either. Where text was left out, a gap marker stands in the
+ * output; `gapNoteHtml` turns it into a visible note, so nothing disappears silently.
+ *
+ * The marker is one line `\uFDD0<chars>:<lines>\uFDD0`. U+FDD0 is a Unicode noncharacter (never
+ * in interchange text); any that a session carries is replaced with U+FFFD first, so a session
+ * cannot forge a note.
+ */
+import type { Item, Session } from '../model/session.ts';
+import { plural } from './format.ts';
+
+const MARK = '\uFDD0';
+const MARK_RE = /\uFDD0/g;
+/** A gap marker as it appears in text (and, unchanged, in escaped HTML: no character to escape). */
+export const GAP_RE = /\uFDD0(\d+):(\d+)\uFDD0/g;
+
+/** What was left out of one output. */
+export interface OutputGap {
+  chars: number;
+  lines: number;
+}
+
+/** The marker line standing for `gap` inside an output. */
+export function gapMarker(gap: OutputGap): string {
+  return `${MARK}${gap.chars}:${gap.lines}${MARK}`;
+}
+
+function countNewlines(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Moves an index off the second half of a surrogate pair so no character is split. */
+function safeIndex(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code >= 0xdc00 && code <= 0xdfff ? index - 1 : index;
+}
+
+/**
+ * Keeps about `limit` characters of `text`: the head up to a line end within the first half,
+ * the tail from a line start within the last half (cut by characters when a line is longer than
+ * that), and a gap marker between them. Text within the limit comes back unchanged.
+ */
+export function trimOutput(text: string, limit: number): { text: string; gap: OutputGap | null } {
+  const clean = text.includes(MARK) ? text.replace(MARK_RE, '\uFFFD') : text;
+  if (clean.length <= limit) return { text: clean, gap: null };
+  const half = Math.floor(limit / 2);
+  let headEnd = clean.lastIndexOf('\n', half - 1) + 1;
+  if (headEnd < half / 2) headEnd = safeIndex(clean, half);
+  let tailStart = clean.indexOf('\n', clean.length - half);
+  tailStart = tailStart === -1 || tailStart >= clean.length - 1 ? safeIndex(clean, clean.length - half) : tailStart + 1;
+  if (clean.length - tailStart < half / 2) tailStart = safeIndex(clean, clean.length - half);
+  const gap: OutputGap = { chars: tailStart - headEnd, lines: countNewlines(clean, headEnd, tailStart) };
+  const head = clean.slice(0, headEnd);
+  const joint = head === '' || head.endsWith('\n') ? '' : '\n';
+  const tail = clean.slice(tailStart);
+  // A copy, so the multi-megabyte original is not kept alive behind the slices.
+  return { text: Buffer.from(`${head}${joint}${gapMarker(gap)}\n${tail}`, 'utf8').toString('utf8'), gap };
+}
+
+/** The output-bearing field of an item, for the kinds whose output pages fold. */
+const OUTPUT_FIELD: Partial<Record<Item['kind'], 'output' | 'result'>> = {
+  shell: 'output',
+  subagent: 'output',
+  tool_call: 'output',
+  mcp: 'result',
+};
+
+/**
+ * A copy of `session` whose tool outputs are cut to `limit` characters each (`Infinity`: only
+ * forged markers are neutralised). Returns how many outputs were cut and how many characters
+ * were left out. Items without a long output are shared with the input, not copied.
+ */
+export function trimSessionOutputs(session: Session, limit: number): { session: Session; trimmed: number; omittedChars: number } {
+  let trimmed = 0;
+  let omittedChars = 0;
+  const turns = session.turns.map((turn) => {
+    let changed = false;
+    const items = turn.items.map((item) => {
+      const field = OUTPUT_FIELD[item.kind];
+      const value = field ? (item as Record<string, unknown>)[field] : null;
+      if (typeof value !== 'string' || (value.length <= limit && !value.includes(MARK))) return item;
+      const cut = trimOutput(value, limit);
+      if (cut.gap) {
+        trimmed++;
+        omittedChars += cut.gap.chars;
+      }
+      changed = true;
+      return { ...item, [field!]: cut.text } as Item;
+    });
+    return changed ? { ...turn, items } : turn;
+  });
+  return { session: { ...session, turns }, trimmed, omittedChars };
+}
+
+/**
+ * Replaces gap markers in rendered output HTML with a visible note (kept out of the search
+ * index). `line` is the rollout line of the item, where its record begins.
+ */
+export function gapNoteHtml(html: string, line: number | null): string {
+  if (!html.includes(MARK)) return html;
+  return html.replace(GAP_RE, (_, chars: string, lines: string) => {
+    // The item's line is its call (or its completed record); the output is there or after it.
+    const where = line ? `the rollout file holds it whole (from line ${line})` : 'the rollout file holds it whole';
+    const size = `${plural(Number(chars), 'character')}${Number(lines) > 0 ? `, ${plural(Number(lines), 'line')}` : ''}`;
+    return `<span class="output-gap" data-pagefind-ignore="all">[… ${size} not published here; ${where} …]</span>`;
+  });
+}
