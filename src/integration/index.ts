@@ -17,6 +17,7 @@ import { resolveOptions, type CodexArchiveOptions } from './options.ts';
 import { OFFLINE_INDEX_PATH, renderOfflineIndex } from './offline-index.ts';
 import { buildPagefindIndex, shardName } from './pagefind.ts';
 import { dayKey } from './utils/dates.ts';
+import { folderBytes, sizeWarning } from './utils/site-size.ts';
 import { pageRedactor } from './redaction.ts';
 import { relativiseSite } from './relative-assets.ts';
 import { reportLine } from '../lib/report.ts';
@@ -128,6 +129,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         if (state.redactor) {
           report.addRedactions((await pageRedactor())?.hits);
         }
+        report.site = await folderBytes(outDir);
         const file = process.env.CODEX_ARCHIVE_REPORT ? path.resolve(process.env.CODEX_ARCHIVE_REPORT) : reportPath(state.root);
         await writeReport(report, file, outDir);
         logger.info(`${reportLine(report.archive)}. Report: ${path.relative(state.root, file)}`);
@@ -138,6 +140,8 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
             `Long outputs: ${outputs} cut to their first and last lines, ${state.options.outputChars} characters each (${mb} MB of their middles not published; outputChars: 'all' publishes them whole).`,
           );
         }
+        const tooBig = sizeWarning(report.site.bytes, state.options.outputChars);
+        if (tooBig) logger.warn(tooBig);
       },
     },
   };

@@ -37,6 +37,8 @@ export class BuildReport {
   assets = { images: 0, largeOutputs: 0 };
   /** Tool outputs cut to `outputChars` on their pages, and the characters left out of the site. */
   trimmedOutputs = { outputs: 0, chars: 0 };
+  /** Size of the built site (every file) when the integration is done: what gets published. */
+  site = { bytes: 0, files: 0 };
   timings: Record<string, number> = {};
   /** Incremental build: session pages rendered in this build and restored from the cache. */
   incremental: { sessionPagesRendered: number; sessionPagesReused: number } | null = null;
@@ -122,6 +124,7 @@ export class BuildReport {
       redactionsBySession: sorted(this.redactionsBySession),
       assets: this.assets,
       trimmedOutputs: this.trimmedOutputs,
+      site: this.site,
       incremental: this.incremental,
       cacheDir: this.cacheDir,
       timingsMs: this.timings,

@@ -7,7 +7,6 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs build script without type declarations
 import { inputFingerprint, recordBuild, upToDate } from '../../scripts/up-to-date.mjs';
 
 let dir: string;
