@@ -3,10 +3,12 @@
  * redactor; placeholders are ignored. Reports file, rule and line, never the value.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { clipToGaps, createDetectors, placeholderRanges, scanCopy, type RedactionOptions } from './index.ts';
 
@@ -46,6 +48,11 @@ export interface VerifyOptions extends Partial<RedactionOptions> {
    * the clean files of this scan.
    */
   cacheFile?: string;
+  /**
+   * Worker threads that read, hash and scan files; 0 checks them in the calling thread. Default:
+   * one per core up to 4, none for a site of fewer than 200 files.
+   */
+  threads?: number;
 }
 
 /** Files and packages whose change means the detectors changed. */
@@ -76,36 +83,43 @@ function decodeEntities(s: string): string {
   });
 }
 
-/** Scans one text; `file` names it in the findings. */
-export function scanText(text: string, file: string, options: VerifyOptions = {}): VerifyFinding[] {
+/** A scanner for one set of options: the detectors are built once, not once per text. */
+function makeScanner(options: VerifyOptions = {}): (text: string, file: string) => VerifyFinding[] {
   const detectors = createDetectors({ homeDir: null, userName: null, ...options });
   const ignored = new Set(options.ignoreRules ?? DEFAULT_IGNORED_RULES);
-  const out: VerifyFinding[] = [];
-  const seen = new Set<string>();
-  // HTML escapes quotes; scan the text as written and with entities decoded (lines stay the same).
-  const variants = /&(?:quot|amp|#\d+|#x[0-9a-f]+);/i.test(text) ? [text, decodeEntities(text)] : [text];
-  for (const t of variants) {
-    const ranges = placeholderRanges(t);
-    const findings = clipToGaps(detectors.find(scanCopy(t, ranges)), ranges);
-    if (findings.length === 0) continue;
-    const lineStarts = [0];
-    for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-    for (const f of findings) {
-      if (ignored.has(f.rule)) continue;
-      let lo = 0;
-      let hi = lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lineStarts[mid]! <= f.start) lo = mid;
-        else hi = mid - 1;
+  return (text, file) => {
+    const out: VerifyFinding[] = [];
+    const seen = new Set<string>();
+    // HTML escapes quotes; scan the text as written and with entities decoded (lines stay the same).
+    const variants = /&(?:quot|amp|#\d+|#x[0-9a-f]+);/i.test(text) ? [text, decodeEntities(text)] : [text];
+    for (const t of variants) {
+      const ranges = placeholderRanges(t);
+      const findings = clipToGaps(detectors.find(scanCopy(t, ranges)), ranges);
+      if (findings.length === 0) continue;
+      const lineStarts = [0];
+      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+      for (const f of findings) {
+        if (ignored.has(f.rule)) continue;
+        let lo = 0;
+        let hi = lineStarts.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (lineStarts[mid]! <= f.start) lo = mid;
+          else hi = mid - 1;
+        }
+        const key = `${f.rule}:${lo + 1}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ file, rule: f.rule, line: lo + 1 });
       }
-      const key = `${f.rule}:${lo + 1}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ file, rule: f.rule, line: lo + 1 });
     }
-  }
-  return out.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+    return out.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+  };
+}
+
+/** Scans one text; `file` names it in the findings. */
+export function scanText(text: string, file: string, options: VerifyOptions = {}): VerifyFinding[] {
+  return makeScanner(options)(text, file);
 }
 
 /** The text of a built file, or null when it is not one we scan. */
@@ -124,16 +138,267 @@ export function decodeBuiltFile(name: string, bytes: Buffer): string | null {
 }
 
 /**
- * Scans every .html, .js, .json, .txt, .xml file and Pagefind index file under `dir`.
- * Symbolic links are not followed (a link could lead out of the site).
+ * A unit of work: a folder (list it, scan the names in it, queue what is inside) or a file (check
+ * it). Paths are relative to the scanned folder, `/`-separated: how findings name them.
+ */
+interface Job {
+  folder: boolean;
+  rel: string;
+}
+
+/** What checking one file gave. */
+interface FileOutcome {
+  /** Verdict key (empty without a cache). */
+  key: string;
+  /** Skipped: the same bytes were found clean before. */
+  reused: boolean;
+  /** Decoded and scanned (characters in `chars`). */
+  scanned: boolean;
+  chars: number;
+  findings: VerifyFinding[];
+}
+
+/** What listing one folder gave: findings in its entries' names, and what to do next. */
+interface FolderOutcome {
+  findings: VerifyFinding[];
+  jobs: Job[];
+}
+
+/** What every thread checking files needs. */
+interface CheckContext {
+  /** The scanned folder. */
+  root: string;
+  /** Verdict key prefix (detectors + options); empty without a cache. */
+  prefix: string;
+  /** Keys of files found clean before; null without a cache. */
+  clean: Set<string> | null;
+  scan: (text: string, file: string) => VerifyFinding[];
+}
+
+const abs = (ctx: CheckContext, rel: string) => (rel ? join(ctx.root, ...rel.split('/')) : ctx.root);
+
+/**
+ * Lists one folder (entries sorted by name) and scans every entry's name: names are published too
+ * (URLs), so a page folder named after a token is a leak. The finding names the parent folder
+ * only, never the value. Symbolic links are not followed (a link could lead out of the site).
+ */
+function listFolder(rel: string, ctx: CheckContext): FolderOutcome {
+  const out: FolderOutcome = { findings: [], jobs: [] };
+  const entries = readdirSync(abs(ctx, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    const where = `${rel ? `${rel}/` : ''}[${e.isDirectory() ? 'folder' : 'file'} name]`;
+    for (const f of ctx.scan(e.name, where)) out.findings.push({ ...f, line: 0 });
+    const child = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.jobs.push({ folder: true, rel: child });
+    else if (e.isFile() && (TEXT_FILE.test(e.name) || PAGEFIND_FILE.test(e.name))) out.jobs.push({ folder: false, rel: child });
+  }
+  return out;
+}
+
+/** The verdict key of one file's bytes: detectors and options (`prefix`), decode kind, bytes. */
+function verdictKey(prefix: string, path: string, bytes: Buffer): string {
+  const kind = PAGEFIND_FILE.test(path) ? 'pf' : 'text';
+  return createHash('sha256').update(prefix).update(kind).update(bytes).digest('base64url');
+}
+
+/** Reused read buffer of `hashFile` (one per thread). */
+let chunk: Buffer | null = null;
+
+/** `verdictKey` of a file, read in 1 MiB chunks into one reused buffer (nothing is kept). */
+function hashFile(prefix: string, path: string): string {
+  chunk ??= Buffer.allocUnsafe(1 << 20);
+  const hash = createHash('sha256').update(prefix).update(PAGEFIND_FILE.test(path) ? 'pf' : 'text');
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, chunk, 0, chunk.length, null); n > 0; n = readSync(fd, chunk, 0, chunk.length, null)) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('base64url');
+}
+
+/**
+ * Looks a file's exact bytes up among the clean verdicts (hashing it as it streams by), else
+ * reads it whole, decodes and scans it. The key of a scanned file is computed again from the very
+ * bytes scanned, so a verdict always holds for the bytes that were seen clean.
+ */
+function checkFile(rel: string, ctx: CheckContext): FileOutcome {
+  const path = abs(ctx, rel);
+  if (ctx.clean) {
+    const key = hashFile(ctx.prefix, path);
+    if (ctx.clean.has(key)) return { key, reused: true, scanned: false, chars: 0, findings: [] };
+  }
+  const bytes = readFileSync(path);
+  const key = ctx.clean ? verdictKey(ctx.prefix, path, bytes) : '';
+  const text = decodeBuiltFile(path, bytes);
+  if (text === null) return { key, reused: false, scanned: false, chars: 0, findings: [] };
+  return { key, reused: false, scanned: true, chars: text.length, findings: ctx.scan(text, rel) };
+}
+
+type Outcome = { folder: true; outcome: FolderOutcome } | { folder: false; outcome: FileOutcome };
+
+function runJob(job: Job, ctx: CheckContext): Outcome {
+  return job.folder ? { folder: true, outcome: listFolder(job.rel, ctx) } : { folder: false, outcome: checkFile(job.rel, ctx) };
+}
+
+/** Marks the worker threads of `verifyDirectory` (this module, loaded again in a worker). */
+const WORKER_TAG = 'codex-archive-verify-worker';
+/** Below this many files a default scan stays in the calling thread (starting workers costs ~0.3 s). */
+const MIN_FILES_FOR_WORKERS = 200;
+/** Jobs handed to a worker at a time; each worker holds at most two such batches. */
+const BATCH = 16;
+
+interface WorkerSetup {
+  [WORKER_TAG]: true;
+  root: string;
+  prefix: string;
+  clean: string[] | null;
+  scanOptions: VerifyOptions;
+}
+
+type FromWorker = { type: 'outcomes'; outcomes: Outcome[] } | { type: 'error'; message: string };
+type ToWorker = { type: 'jobs'; jobs: Job[] } | { type: 'end' };
+
+/** The worker side: do the jobs it is sent, answer with their outcomes. */
+function runWorker(setup: WorkerSetup): void {
+  const port = parentPort!;
+  const ctx: CheckContext = { root: setup.root, prefix: setup.prefix, clean: setup.clean ? new Set(setup.clean) : null, scan: makeScanner(setup.scanOptions) };
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type === 'end') {
+      port.close();
+      return;
+    }
+    try {
+      port.postMessage({ type: 'outcomes', outcomes: msg.jobs.map((job) => runJob(job, ctx)) } satisfies FromWorker);
+    } catch (e) {
+      port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
+    }
+  });
+}
+
+if (!isMainThread && (workerData as Partial<WorkerSetup> | null)?.[WORKER_TAG]) runWorker(workerData as WorkerSetup);
+
+/**
+ * The shared queue of folders and files. Folders go first (listing them finds more work); files
+ * are checked in any order. Every outcome is summed or sorted at the end, so the result does not
+ * depend on which thread did what, or when.
+ */
+class Queue {
+  private folders: Job[] = [];
+  private files: Job[] = [];
+  private fileHead = 0;
+  filesSeen = 0;
+  readonly result: VerifyResult = { findings: [], filesScanned: 0, bytesScanned: 0, filesReused: 0 };
+  readonly cleanNow: string[] = [];
+  private readonly keepVerdicts: boolean;
+
+  constructor(keepVerdicts: boolean) {
+    this.keepVerdicts = keepVerdicts;
+    this.folders.push({ folder: true, rel: '' });
+  }
+
+  get size(): number {
+    return this.folders.length + this.files.length - this.fileHead;
+  }
+
+  take(max: number): Job[] {
+    const jobs = this.folders.splice(Math.max(0, this.folders.length - max));
+    const more = Math.min(max - jobs.length, this.files.length - this.fileHead);
+    for (let i = 0; i < more; i++) jobs.push(this.files[this.fileHead++]!);
+    if (this.fileHead > 4096 && this.fileHead * 2 > this.files.length) {
+      this.files = this.files.slice(this.fileHead);
+      this.fileHead = 0;
+    }
+    return jobs;
+  }
+
+  add(o: Outcome): void {
+    if (o.folder) {
+      this.result.findings.push(...o.outcome.findings);
+      for (const job of o.outcome.jobs) {
+        if (job.folder) this.folders.push(job);
+        else {
+          this.files.push(job);
+          this.filesSeen++;
+        }
+      }
+      return;
+    }
+    const f = o.outcome;
+    if (f.reused) this.result.filesReused!++;
+    if (f.scanned) {
+      this.result.filesScanned++;
+      this.result.bytesScanned += f.chars;
+      this.result.findings.push(...f.findings);
+    }
+    if (this.keepVerdicts && (f.reused || (f.scanned && f.findings.length === 0))) this.cleanNow.push(f.key);
+  }
+}
+
+/** Worker threads working the queue until it is empty and nothing is in flight. */
+function runPool(count: number, setup: WorkerSetup, queue: Queue): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const workers: Worker[] = [];
+    const inFlight = new Map<Worker, number>();
+    let failed = false;
+    let exited = 0;
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(e);
+    };
+    const busy = () => [...inFlight.values()].some((n) => n > 0);
+    const feed = () => {
+      for (const w of workers) {
+        let n = inFlight.get(w)!;
+        while (n < 2 && queue.size > 0) {
+          // Small batches while the queue is short, so both workers get a share of the folders.
+          const jobs = queue.take(Math.max(1, Math.min(BATCH, Math.ceil(queue.size / count))));
+          w.postMessage({ type: 'jobs', jobs } satisfies ToWorker);
+          n++;
+        }
+        inFlight.set(w, n);
+      }
+      if (queue.size === 0 && !busy()) for (const w of workers) w.postMessage({ type: 'end' } satisfies ToWorker);
+    };
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(new URL(import.meta.url), { workerData: setup });
+      workers.push(worker);
+      inFlight.set(worker, 0);
+      worker.on('message', (msg: FromWorker) => {
+        if (failed) return;
+        if (msg.type === 'error') return fail(new Error(msg.message));
+        for (const o of msg.outcomes) queue.add(o);
+        inFlight.set(worker, inFlight.get(worker)! - 1);
+        feed();
+      });
+      worker.on('error', (e) => fail(e));
+      worker.on('exit', (code) => {
+        if (code !== 0) fail(new Error(`a verifier thread stopped (exit ${code})`));
+        else if (++exited === count && !failed) resolve();
+      });
+    }
+    feed();
+  });
+}
+
+/**
+ * Scans every .html, .js, .json, .txt, .xml file and Pagefind index file under `dir`, and the
+ * names of every file and folder. Symbolic links are not followed (a link could lead out of the
+ * site).
+ *
+ * Folders are listed and files read, hashed and scanned by worker threads (`threads`, default
+ * one per core up to 4, none for a site of fewer than 200 files). The result is the same whatever
+ * the thread count.
  */
 export async function verifyDirectory(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const result: VerifyResult = { findings: [], filesScanned: 0, bytesScanned: 0, filesReused: 0 };
-  const { cacheFile, ...scanOptions } = options;
+  const { cacheFile, threads, ...scanOptions } = options;
   // Verdict key: detectors + options + how the file is decoded + its exact bytes.
   const prefix = cacheFile ? createHash('sha256').update(detectorVersion()).update(JSON.stringify(scanOptions)).digest('hex') : '';
-  let clean = new Set<string>();
+  let clean: Set<string> | null = null;
   if (cacheFile) {
+    clean = new Set();
     try {
       const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as { prefix: string; clean: string[] };
       if (saved.prefix === prefix) clean = new Set(saved.clean);
@@ -141,42 +406,19 @@ export async function verifyDirectory(dir: string, options: VerifyOptions = {}):
       // No earlier verdicts.
     }
   }
-  const cleanNow: string[] = [];
-  const stack = [dir];
-  while (stack.length) {
-    const current = stack.pop()!;
-    const entries = await readdir(current, { withFileTypes: true });
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const path = join(current, e.name);
-      // Names are published too (URLs): a page folder named after a token is a leak. The report
-      // names the parent folder only, never the value.
-      const parent = relative(dir, current).split(sep).join('/');
-      const where = `${parent ? `${parent}/` : ''}[${e.isDirectory() ? 'folder' : 'file'} name]`;
-      result.findings.push(...scanText(e.name, where, scanOptions).map((f) => ({ ...f, line: 0 })));
-      if (e.isDirectory()) stack.push(path);
-      else if (e.isFile()) {
-        if (!TEXT_FILE.test(e.name) && !PAGEFIND_FILE.test(e.name)) continue;
-        const bytes = await readFile(path);
-        let key = '';
-        if (cacheFile) {
-          const kind = PAGEFIND_FILE.test(e.name) ? 'pf' : 'text';
-          key = createHash('sha256').update(prefix).update(kind).update(bytes).digest('base64url');
-          if (clean.has(key)) {
-            result.filesReused!++;
-            cleanNow.push(key);
-            continue;
-          }
-        }
-        const text = decodeBuiltFile(e.name, bytes);
-        if (text === null) continue;
-        result.filesScanned++;
-        result.bytesScanned += text.length;
-        const found = scanText(text, relative(dir, path).split(sep).join('/'), scanOptions);
-        result.findings.push(...found);
-        if (cacheFile && found.length === 0) cleanNow.push(key);
-      }
-    }
+  const ctx: CheckContext = { root: dir, prefix, clean, scan: makeScanner(scanOptions) };
+  const queue = new Queue(Boolean(cacheFile));
+  const count = threads ?? Math.min(4, availableParallelism());
+  // By default, list folders here until the site proves big enough for threads.
+  if (threads === undefined) {
+    while (queue.size > 0 && (count < 2 || queue.filesSeen < MIN_FILES_FOR_WORKERS)) queue.add(runJob(queue.take(1)[0]!, ctx));
   }
+  if (count >= 1 && queue.size > 0) {
+    await runPool(count, { [WORKER_TAG]: true, root: dir, prefix, clean: clean ? [...clean] : null, scanOptions }, queue);
+  }
+  while (queue.size > 0) queue.add(runJob(queue.take(1)[0]!, ctx));
+  const { result, cleanNow } = queue;
+  // Stable sort: findings of one file (or of the names in one folder) keep their own order.
   result.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   if (cacheFile) {
     await mkdir(dirname(cacheFile), { recursive: true });
