@@ -6,10 +6,15 @@
  *
  * The index is built in SHARDS, one per half month of session start (in the configured time
  * zone; `undated` for sessions without a start): `pagefind/<yyyy-mm-1|2>/`. Pagefind
- * keeps a whole index in memory (~0.3 MB per page) and cannot update one, so:
- * - memory is bounded by the largest half month, not the archive;
+ * keeps a whole index in memory (~0.3 to 0.6 MB per page) and cannot update one, so:
+ * - memory is bounded by the largest half month or PAGES_AT_ONCE, not the archive;
  * - each shard is cached in `<cacheDir>/codex-archive/search/<shard>/` with a key made of its
  *   pages' keys, and only shards whose pages changed are indexed again; the rest are copied.
+ * Shards are indexed by up to SERVICES Pagefind processes side by side (each holds one index),
+ * within a budget of PAGES_AT_ONCE pages in memory. Each index is fed its pages in path order,
+ * several requests ahead of the replies: a service handles its requests one at a time in the
+ * order they were written, so every shard is byte-identical to feeding one page at a time,
+ * whichever service builds it and whatever else runs alongside.
  * `pagefind/shards.json` lists the shards (newest first); the client (src/scripts/search.js)
  * imports each shard's own `pagefind.js` (instances of one module share state and mix up their
  * shards) and merges the results. `pagefind/pagefind.js` is a copy kept for older clients.
@@ -18,12 +23,30 @@ import type { AstroIntegrationLogger } from 'astro';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { withSearchExtra } from './search-extra.ts';
 
 /** Bump when how shards are built changes (invalidates every cached shard). */
 const SHARD_FORMAT = 1;
+
+/**
+ * Pagefind processes indexing shards at once. One service handles one request at a time (its
+ * HTML parsing and index writing use one core), so a second one uses the second core.
+ */
+const SERVICES = Math.max(1, Math.min(2, availableParallelism()));
+
+/**
+ * Most pages held in Pagefind's memory at once, over all services (two 600-page shards of the
+ * synthetic home peaked at 719 MiB together, 525 MiB one after the other): a service starts a
+ * shard only if it fits beside the shards being built, or if nothing else is being built (a
+ * larger shard is then built alone). Half months of 20,000 sessions hold ~600 pages.
+ */
+const PAGES_AT_ONCE = 1200;
+
+/** Pages sent to a service ahead of its replies, so it never waits for the next page. */
+const AHEAD = 8;
 
 /** Thrown when Pagefind reports errors; the message lists them. */
 export class PagefindError extends Error {
@@ -95,17 +118,145 @@ async function pagefindVersion(): Promise<string> {
   }
 }
 
+/** The `pagefind` module: its functions talk to the one service process the module starts. */
+type PagefindModule = typeof pagefind;
+
+/**
+ * A second instance of the `pagefind` module, which starts its own service process (the module
+ * keeps one per instance; a query string makes the runtime load a separate instance). Null if it
+ * cannot be loaded: the shards are then built by the first service alone, with the same output.
+ */
+async function anotherService(n: number): Promise<PagefindModule | null> {
+  try {
+    const module = (await import(/* @vite-ignore */ `${import.meta.resolve('pagefind')}?service=${n}`)) as PagefindModule;
+    return typeof module.createIndex === 'function' && module.createIndex !== pagefind.createIndex ? module : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A shard to index this build. */
+interface ShardJob {
+  shard: string;
+  /** In path order. */
+  pages: SearchPage[];
+  outputPath: string;
+  /** Its cache folder, and the key to store there; null without a cache. */
+  cached: string | null;
+  key: string | null;
+}
+
+/** What a shard's index is made from: format, Pagefind version, name, and each page's key and words. */
+async function shardKey(dir: string, shard: string, list: readonly SearchPage[], version: string): Promise<string> {
+  const hash = createHash('sha256').update(JSON.stringify([SHARD_FORMAT, version, shard]));
+  for (const page of list) {
+    hash.update(page.path).update('\0');
+    hash.update(createHash('sha256').update(page.words).digest('hex'));
+    hash.update(page.key ? page.key : await readFile(path.join(dir, page.path, 'index.html'), 'utf8'));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Builds `jobs` with `services`, each taking the next shard in list order when it fits the page
+ * budget. Which service builds a shard, and when, does not change the shard's files.
+ */
+async function buildShards(dir: string, jobs: readonly ShardJob[], services: readonly PagefindModule[], ahead: number): Promise<void> {
+  const queue = [...jobs];
+  let held = 0;
+  let failed = false;
+  let wake: () => void = () => {};
+  let released = new Promise<void>((resolve) => (wake = resolve));
+  const release = (count: number) => {
+    held -= count;
+    wake();
+    released = new Promise<void>((resolve) => (wake = resolve));
+  };
+  const worker = async (service: PagefindModule) => {
+    while (!failed && queue.length > 0) {
+      const job = queue[0]!;
+      if (held > 0 && held + job.pages.length > PAGES_AT_ONCE) {
+        await released;
+        continue;
+      }
+      queue.shift();
+      held += job.pages.length;
+      try {
+        await buildShard(dir, job, service, ahead);
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        release(job.pages.length);
+      }
+    }
+  };
+  // Every worker has stopped before the services are closed; the first failure is reported.
+  const results = await Promise.allSettled(services.map(worker));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/** Indexes one shard into its output folder, and stores it in the cache. */
+async function buildShard(dir: string, job: ShardJob, service: PagefindModule, ahead: number): Promise<void> {
+  const created = await service.createIndex({
+    // Links must end in index.html so results open from any base path (see utils/urls.ts).
+    keepIndexUrl: true,
+    forceLanguage: 'en',
+  });
+  check('create an index', created.errors);
+  const index = created.index!;
+  // Requests are written in path order whatever the replies do; at most `ahead` wait for a reply.
+  const pending: Promise<void>[] = [];
+  try {
+    for (const page of job.pages) {
+      const sourcePath = `${page.path}index.html`;
+      const html = await readFile(path.join(dir, sourcePath), 'utf8');
+      pending.push(index.addHTMLFile({ sourcePath, content: withSearchExtra(html, page.words) }).then((added) => check(`index ${sourcePath}`, added.errors)));
+      if (pending.length >= ahead) await pending.shift();
+    }
+    await Promise.all(pending);
+  } catch (error) {
+    await Promise.allSettled(pending);
+    throw error;
+  }
+  const written = await index.writeFiles({ outputPath: job.outputPath });
+  check('write its files', written.errors);
+  await index.deleteIndex();
+  await removeUnusedUi(job.outputPath);
+  if (job.cached && job.key) {
+    const tmp = `${job.cached}.${process.pid}.tmp`;
+    await rm(tmp, { recursive: true, force: true });
+    await cp(job.outputPath, tmp, { recursive: true });
+    await writeFile(path.join(tmp, '.key'), job.key);
+    await rm(job.cached, { recursive: true, force: true });
+    await mkdir(path.dirname(job.cached), { recursive: true });
+    await rename(tmp, job.cached);
+  }
+}
+
+/** How the work is spread (tests compare settings: the output must not depend on them). */
+export interface Tuning {
+  /** Pagefind services at most (default SERVICES). */
+  services?: number;
+  /** Pages sent ahead of the replies (default AHEAD; 1: wait for each page's reply). */
+  ahead?: number;
+}
+
 /**
  * Indexes the session pages of `dir` into `dir/pagefind/<shard>/` and writes the shard list.
  * `cacheDir` (Astro's cache folder) keeps built shards between builds; null builds every shard.
- * Returns how many pages were indexed and how many shards were built or reused.
+ * Returns how many pages were indexed, how many shards were built or reused, and by how many services.
  */
 export async function buildPagefindIndex(
   dir: string,
   pages: readonly SearchPage[],
   logger: AstroIntegrationLogger,
   cacheDir: string | null = null,
-): Promise<{ pages: number; built: number; reused: number }> {
+  tuning: Tuning = {},
+): Promise<{ pages: number; built: number; reused: number; services: number }> {
+  const { services: serviceCount = SERVICES, ahead = AHEAD } = tuning;
   const started = performance.now();
   const byShard = new Map<string, SearchPage[]>();
   for (const page of pages) {
@@ -117,63 +268,31 @@ export async function buildPagefindIndex(
   const cacheRoot = cacheDir ? path.join(cacheDir, 'codex-archive', 'search') : null;
   const outRoot = path.join(dir, 'pagefind');
   await mkdir(outRoot, { recursive: true });
-  let built = 0;
   let reused = 0;
-  try {
-    for (const shard of shards) {
-      const list = byShard.get(shard)!.sort((a, b) => a.path.localeCompare(b.path));
-      const hash = createHash('sha256').update(JSON.stringify([SHARD_FORMAT, version, shard]));
-      const htmls = new Map<string, string>();
-      for (const page of list) {
-        hash.update(page.path).update('\0');
-        hash.update(createHash('sha256').update(page.words).digest('hex'));
-        if (page.key) hash.update(page.key);
-        else {
-          const html = await readFile(path.join(dir, page.path, 'index.html'), 'utf8');
-          htmls.set(page.path, html);
-          hash.update(html);
-        }
-        hash.update('\0');
-      }
-      const key = hash.digest('hex');
-      const outputPath = path.join(outRoot, shard);
-      const cached = cacheRoot ? path.join(cacheRoot, shard) : null;
-      if (cached && existsSync(path.join(cached, '.key')) && (await readFile(path.join(cached, '.key'), 'utf8')) === key) {
-        await cp(cached, outputPath, { recursive: true, filter: (src) => path.basename(src) !== '.key' });
-        reused++;
-        continue;
-      }
-      const created = await pagefind.createIndex({
-        // Links must end in index.html so results open from any base path (see utils/urls.ts).
-        keepIndexUrl: true,
-        forceLanguage: 'en',
-      });
-      check('create an index', created.errors);
-      const index = created.index!;
-      for (const page of list) {
-        const sourcePath = `${page.path}index.html`;
-        const html = htmls.get(page.path) ?? (await readFile(path.join(dir, sourcePath), 'utf8'));
-        const added = await index.addHTMLFile({ sourcePath, content: withSearchExtra(html, page.words) });
-        check(`index ${sourcePath}`, added.errors);
-      }
-      const written = await index.writeFiles({ outputPath });
-      check('write its files', written.errors);
-      await index.deleteIndex();
-      await removeUnusedUi(outputPath);
-      built++;
-      if (cached) {
-        const tmp = `${cached}.${process.pid}.tmp`;
-        await rm(tmp, { recursive: true, force: true });
-        await cp(outputPath, tmp, { recursive: true });
-        await writeFile(path.join(tmp, '.key'), key);
-        await rm(cached, { recursive: true, force: true });
-        await mkdir(path.dirname(cached), { recursive: true });
-        await rename(tmp, cached);
-      }
+  const toBuild: ShardJob[] = [];
+  for (const shard of shards) {
+    const list = byShard.get(shard)!.sort((a, b) => a.path.localeCompare(b.path));
+    const outputPath = path.join(outRoot, shard);
+    const cached = cacheRoot ? path.join(cacheRoot, shard) : null;
+    const key = cached ? await shardKey(dir, shard, list, version) : null;
+    if (cached && key && existsSync(path.join(cached, '.key')) && (await readFile(path.join(cached, '.key'), 'utf8')) === key) {
+      await cp(cached, outputPath, { recursive: true, filter: (src) => path.basename(src) !== '.key' });
+      reused++;
+      continue;
     }
-  } finally {
-    await pagefind.close();
+    toBuild.push({ shard, pages: list, outputPath, cached, key });
   }
+  const services: PagefindModule[] = [pagefind];
+  try {
+    for (let i = 1; i < Math.min(serviceCount, toBuild.length); i++) {
+      const more = await anotherService(i);
+      if (more) services.push(more);
+    }
+    await buildShards(dir, toBuild, services, ahead);
+  } finally {
+    await Promise.all(services.map((service) => service.close()));
+  }
+  const built = toBuild.length;
   // Shards of months that no longer have sessions leave the cache.
   if (cacheRoot && existsSync(cacheRoot)) {
     for (const name of await readdir(cacheRoot)) if (!byShard.has(name)) await rm(path.join(cacheRoot, name), { recursive: true, force: true });
@@ -183,6 +302,7 @@ export async function buildPagefindIndex(
   const list: ShardList = { version: 1, shards };
   await writeFile(path.join(dir, SHARD_LIST_PATH), JSON.stringify(list));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  logger.info(`Search index: ${pages.length} session pages in ${shards.length} shards (${built} built, ${reused} reused) in ${seconds}s.`);
-  return { pages: pages.length, built, reused };
+  const by = built ? ` by ${services.length} Pagefind service${services.length === 1 ? '' : 's'}` : '';
+  logger.info(`Search index: ${pages.length} session pages in ${shards.length} shards (${built} built, ${reused} reused) in ${seconds}s${by}.`);
+  return { pages: pages.length, built, reused, services: built ? services.length : 0 };
 }

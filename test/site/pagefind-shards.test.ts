@@ -1,0 +1,83 @@
+/**
+ * The search index of buildPagefindIndex does not depend on how the work is spread: two Pagefind
+ * services fed several pages ahead write the same bytes as one service fed one page at a time
+ * (the way it was built before).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPagefindIndex, type SearchPage } from '../../src/integration/pagefind.ts';
+import { SEARCH_EXTRA_SLOT } from '../../src/integration/search-extra.ts';
+
+const logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as never;
+const WORDS = ['quokka', 'zanzibar', 'build', 'cargo', 'flaky', 'staging', 'pyproject', 'merge', 'rebase', 'timeout', 'socket', 'parser'];
+
+let dir: string;
+let site: string;
+let pages: SearchPage[];
+
+/** Relative path → sha256 of every file under `root`. */
+function hashes(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else out[r] = createHash('sha256').update(readFileSync(path.join(root, r))).digest('hex');
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** A copy of the site's pages in a new folder (the index is written into the site folder). */
+function siteCopy(name: string): string {
+  const to = path.join(dir, name);
+  for (const page of pages) {
+    mkdirSync(path.join(to, page.path), { recursive: true });
+    writeFileSync(path.join(to, page.path, 'index.html'), readFileSync(path.join(site, page.path, 'index.html')));
+  }
+  return to;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'codex-archive-pagefind-'));
+  site = path.join(dir, 'site');
+  pages = [];
+  // 60 pages over 3 shards, with words shared between pages so index chunks hold several pages.
+  for (let i = 0; i < 60; i++) {
+    const slug = `session-${String((i * 37) % 60).padStart(2, '0')}`;
+    const text = Array.from({ length: 200 }, (_, j) => WORDS[(i * 7 + j * (i % 5 + 1)) % WORDS.length]).join(' ');
+    const html = `<!doctype html><html lang="en"><head><title>${slug}</title></head><body><main data-pagefind-body>
+<h1 data-pagefind-meta="title">Session ${slug}</h1><span data-pagefind-filter="project">p${i % 4}</span>
+<p>${text} word${i}</p>${SEARCH_EXTRA_SLOT}</main></body></html>`;
+    mkdirSync(path.join(site, 's', slug), { recursive: true });
+    writeFileSync(path.join(site, 's', slug, 'index.html'), html);
+    pages.push({ path: `s/${slug}/`, shard: ['2026-01-1', '2026-01-2', 'undated'][i % 3]!, words: `digest${i} extra`, key: `key-${slug}` });
+  }
+});
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('search index shards', () => {
+  it('writes the same bytes with two services fed ahead as with one fed a page at a time', async () => {
+    const one = siteCopy('one');
+    const two = siteCopy('two');
+    const again = siteCopy('again');
+    expect(await buildPagefindIndex(one, pages, logger, null, { services: 1, ahead: 1 })).toEqual({ pages: 60, built: 3, reused: 0, services: 1 });
+    const parallel = await buildPagefindIndex(two, pages, logger, null, { services: 2, ahead: 8 });
+    // A second service needs a second instance of the `pagefind` module (see anotherService).
+    expect(parallel).toEqual({ pages: 60, built: 3, reused: 0, services: 2 });
+    await buildPagefindIndex(again, pages, logger, null);
+    const reference = hashes(path.join(one, 'pagefind'));
+    expect(Object.keys(reference).length).toBeGreaterThan(10);
+    expect(hashes(path.join(two, 'pagefind'))).toEqual(reference);
+    expect(hashes(path.join(again, 'pagefind'))).toEqual(reference);
+    expect(JSON.parse(readFileSync(path.join(two, 'pagefind', 'shards.json'), 'utf8'))).toEqual({ version: 1, shards: ['2026-01-2', '2026-01-1', 'undated'] });
+  });
+});
