@@ -9,7 +9,10 @@
  * keeps a whole index in memory (~0.3 to 0.6 MB per page) and cannot update one, so:
  * - memory is bounded by the largest half month or PAGES_AT_ONCE, not the archive;
  * - each shard is cached in `<cacheDir>/codex-archive/search/<shard>/` with a key made of its
- *   pages' keys, and only shards whose pages changed are indexed again; the rest are copied.
+ *   pages' keys, and only shards whose pages changed are indexed again; the rest are hard-linked
+ *   from the cache (copied where links are impossible). Nothing writes into a shard's files after
+ *   they are placed: the output folder is new each build, and a shard folder is emptied before
+ *   Pagefind writes into it, so a link never lets a build change the cache.
  * Shards are indexed by up to SERVICES Pagefind processes side by side (each holds one index),
  * within a budget of PAGES_AT_ONCE pages in memory. Each index is fed its pages in path order,
  * several requests ahead of the replies: a service handles its requests one at a time in the
@@ -21,8 +24,8 @@
  */
 import type { AstroIntegrationLogger } from 'astro';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
@@ -158,6 +161,33 @@ async function shardKey(dir: string, shard: string, list: readonly SearchPage[],
   return hash.digest('hex');
 }
 
+/** Where a hard link cannot be made and a copy is the way: other device, no link support. */
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'EACCES']);
+
+/**
+ * Puts the files of `from` (recursively, those `keep` accepts at its top) at `to`, which must not
+ * exist yet, as hard links (a copy where a link cannot be made): shard files are written once by
+ * Pagefind and never modified after, so the cache and the output can share them.
+ */
+async function placeFiles(from: string, to: string, keep: (name: string) => boolean = () => true): Promise<void> {
+  await mkdir(to, { recursive: true });
+  const entries = (await readdir(from, { withFileTypes: true })).filter((entry) => keep(entry.name));
+  await Promise.all(
+    entries.map(async (entry) => {
+      const source = path.join(from, entry.name);
+      const target = path.join(to, entry.name);
+      if (entry.isDirectory()) return placeFiles(source, target);
+      try {
+        await link(source, target);
+      } catch (error) {
+        if (!NO_LINK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+        // COPYFILE_EXCL: never write into a file that is already there (it may be a link).
+        await copyFile(source, target, constants.COPYFILE_EXCL);
+      }
+    }),
+  );
+}
+
 /**
  * Builds `jobs` with `services`, each taking the next shard in list order when it fits the page
  * budget. Which service builds a shard, and when, does not change the shard's files.
@@ -228,7 +258,7 @@ async function buildShard(dir: string, job: ShardJob, service: PagefindModule, a
   if (job.cached && job.key) {
     const tmp = `${job.cached}.${process.pid}.tmp`;
     await rm(tmp, { recursive: true, force: true });
-    await cp(job.outputPath, tmp, { recursive: true });
+    await placeFiles(job.outputPath, tmp);
     await writeFile(path.join(tmp, '.key'), job.key);
     await rm(job.cached, { recursive: true, force: true });
     await mkdir(path.dirname(job.cached), { recursive: true });
@@ -273,10 +303,12 @@ export async function buildPagefindIndex(
   for (const shard of shards) {
     const list = byShard.get(shard)!.sort((a, b) => a.path.localeCompare(b.path));
     const outputPath = path.join(outRoot, shard);
+    // Never write through a file another build placed here (it may be linked to the cache).
+    await rm(outputPath, { recursive: true, force: true });
     const cached = cacheRoot ? path.join(cacheRoot, shard) : null;
     const key = cached ? await shardKey(dir, shard, list, version) : null;
     if (cached && key && existsSync(path.join(cached, '.key')) && (await readFile(path.join(cached, '.key'), 'utf8')) === key) {
-      await cp(cached, outputPath, { recursive: true, filter: (src) => path.basename(src) !== '.key' });
+      await placeFiles(cached, outputPath, (name) => name !== '.key');
       reused++;
       continue;
     }

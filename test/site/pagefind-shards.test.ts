@@ -1,10 +1,11 @@
 /**
  * The search index of buildPagefindIndex does not depend on how the work is spread: two Pagefind
  * services fed several pages ahead write the same bytes as one service fed one page at a time
- * (the way it was built before).
+ * (the way it was built before). Reused shards are hard links to the cache, and building again
+ * into an output folder that holds such links never changes the cache.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,5 +80,31 @@ describe('search index shards', () => {
     expect(hashes(path.join(two, 'pagefind'))).toEqual(reference);
     expect(hashes(path.join(again, 'pagefind'))).toEqual(reference);
     expect(JSON.parse(readFileSync(path.join(two, 'pagefind', 'shards.json'), 'utf8'))).toEqual({ version: 1, shards: ['2026-01-2', '2026-01-1', 'undated'] });
+  });
+
+  it('reuses shards as hard links and never changes the cache through them', async () => {
+    const out = siteCopy('linked');
+    const cache = path.join(dir, 'cache');
+    const cold = siteCopy('cold');
+    await buildPagefindIndex(cold, pages, logger, null);
+    expect(await buildPagefindIndex(out, pages, logger, cache)).toMatchObject({ built: 3, reused: 0 });
+    const shardCache = path.join(cache, 'codex-archive', 'search');
+    const cached = hashes(shardCache);
+    // Built again into the same folder: every shard is reused, linked to its cached file.
+    expect(await buildPagefindIndex(out, pages, logger, cache)).toMatchObject({ built: 0, reused: 3 });
+    const file = path.join('2026-01-1', 'pagefind-entry.json');
+    expect(statSync(path.join(out, 'pagefind', file)).ino).toBe(statSync(path.join(shardCache, file)).ino);
+    expect(hashes(path.join(out, 'pagefind'))).toEqual(hashes(path.join(cold, 'pagefind')));
+    // One shard's pages change: it is rebuilt over its linked files, which must not reach the cache
+    // of the shards left as they were, nor the old cached copy before it is replaced.
+    const changed = pages.map((p) => (p.shard === '2026-01-1' ? { ...p, words: `${p.words} changed`, key: `${p.key}-2` } : p));
+    expect(await buildPagefindIndex(out, changed, logger, cache)).toMatchObject({ built: 1, reused: 2 });
+    const after = hashes(shardCache);
+    for (const [rel, hash] of Object.entries(cached)) if (!rel.startsWith('2026-01-1/')) expect(after[rel]).toBe(hash);
+    const fresh = siteCopy('fresh');
+    await buildPagefindIndex(fresh, changed, logger, null);
+    expect(hashes(path.join(out, 'pagefind'))).toEqual(hashes(path.join(fresh, 'pagefind')));
+    const { '.key': _, ...rebuilt } = Object.fromEntries(Object.entries(after).filter(([rel]) => rel.startsWith('2026-01-1/')).map(([rel, h]) => [rel.slice('2026-01-1/'.length), h]));
+    expect(rebuilt).toEqual(Object.fromEntries(Object.entries(hashes(path.join(fresh, 'pagefind', '2026-01-1')))));
   });
 });
