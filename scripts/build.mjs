@@ -2,7 +2,15 @@
 /**
  * `npm run build`: builds the archive into a temporary folder beside the output folder, checks
  * it (scripts/verify.mjs, when present), then swaps it in: rename the old site away, rename the
- * new one in, delete the old one. An interrupted or failed build leaves the last good site.
+ * new one in, and delete the old one in a detached process (the build does not wait for it; a
+ * delete that is cut short is finished by the next build). An interrupted or failed build leaves
+ * the last good site.
+ *
+ * Astro runs in a child process (this script again, with CODEX_ARCHIVE_BUILD_STAGE=astro) with a
+ * capped V8 heap: without a cap V8 lets the heap grow to a quarter of the machine's memory with
+ * garbage it has not collected. CODEX_ARCHIVE_HEAP_MB sets the cap (default 1024; 0 = no cap, as
+ * does a --max-old-space-size in NODE_OPTIONS). A build that runs out of heap says so. The child
+ * exits before the verifier starts, so the two never hold memory at the same time.
  *
  * Usage: node scripts/build.mjs [--out dist] [--base /repo/] [--report file] [--cache-dir dir]
  *   --report     where report.json goes (default .codex-archive/report.json; never inside --out)
@@ -10,7 +18,7 @@
  *   --config     another Astro config file (default astro.config.mjs)
  * Sources come from astro.config.mjs / CODEX_ARCHIVE_SOURCES / CODEX_HOME / ~/.codex (else the demo).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -47,8 +55,12 @@ if (args.help) {
 const out = path.resolve(root, args.out);
 const parent = path.dirname(out);
 const name = path.basename(out);
-const tmp = path.join(parent, `.${name}.building-${process.pid}`);
+const tmp = process.env.CODEX_ARCHIVE_BUILD_TMP || path.join(parent, `.${name}.building-${process.pid}`);
 const old = path.join(parent, `.${name}.old-${process.pid}`);
+// Set by this script for the Astro child, never by hand.
+const astroStage = process.env.CODEX_ARCHIVE_BUILD_STAGE === 'astro' && Boolean(process.env.CODEX_ARCHIVE_BUILD_TMP);
+/** Default heap cap of the Astro process, MB (see docs/performance.md, "Verifier, swap and heap cap"). */
+const DEFAULT_HEAP_MB = 1024;
 
 /** Sources known before the build (the integration resolves the final list; checked again after). */
 function envSources() {
@@ -70,26 +82,6 @@ function refuseUnsafe(folder, sources) {
 
 refuseUnsafe(out, envSources());
 
-// Leftovers of interrupted builds (only our own, by name).
-for (const entry of await readdir(parent).catch(() => [])) {
-  if (entry.startsWith(`.${name}.building-`) || entry.startsWith(`.${name}.old-`)) {
-    await rm(path.join(parent, entry), { recursive: true, force: true });
-  }
-}
-
-let interrupted = false;
-const cleanUp = async () => {
-  await rm(tmp, { recursive: true, force: true });
-};
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\nInterrupted: ${out} is unchanged.`);
-    cleanUp().finally(() => process.exit(130));
-  });
-}
-
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 const reportFile = path.resolve(root, args.report ?? path.join('.codex-archive', 'report.json'));
 process.env.CODEX_ARCHIVE_REPORT = reportFile;
@@ -99,37 +91,152 @@ process.env.CODEX_ARCHIVE_OUT = out;
 if (!path.relative(out, reportFile).startsWith('..')) {
   fail(`Refusing to write the report inside the output folder (${reportFile}): it names local files. Choose another --report.`);
 }
-console.log(`Building into ${path.relative(root, tmp) || tmp} …`);
-let t = performance.now();
-const cwd = process.cwd();
-const scratch = path.join(root, 'node_modules', '.codex-archive-build', String(process.pid));
-try {
-  const { build } = await import('astro');
-  // Astro renders pages from a scratch folder: `<outDir>/.prerender/` when the output folder lies
-  // under the working directory, else `<cwd>/.astro/.prerender/`, which concurrent builds into
-  // other folders then share (one deletes it while another still renders from it). Each build
-  // works from a folder of its own inside the project (the chunks must resolve node_modules).
-  await mkdir(scratch, { recursive: true });
-  process.chdir(scratch);
-  await build({
-    root,
-    outDir: tmp,
-    ...(args.base ? { base: args.base } : {}),
-    ...(args['cache-dir'] ? { cacheDir: path.resolve(root, args['cache-dir']) } : {}),
-    // Astro joins configFile onto root, so it must be relative to it.
-    ...(args.config ? { configFile: path.relative(root, path.resolve(root, args.config)) } : {}),
-    logLevel: 'info',
-  });
-} catch (error) {
+
+if (astroStage) {
+  // The child: run Astro into the temporary folder and stop. The parent checks, swaps, cleans up.
+  await buildWithAstro();
+  process.exit(0);
+}
+
+/** Astro's build into `tmp` (in the child process). Exits 1 with a message when it fails. */
+async function buildWithAstro() {
+  const cwd = process.cwd();
+  const scratch = path.join(root, 'node_modules', '.codex-archive-build', String(process.pid));
+  try {
+    const { build } = await import('astro');
+    // Astro renders pages from a scratch folder: `<outDir>/.prerender/` when the output folder lies
+    // under the working directory, else `<cwd>/.astro/.prerender/`, which concurrent builds into
+    // other folders then share (one deletes it while another still renders from it). Each build
+    // works from a folder of its own inside the project (the chunks must resolve node_modules).
+    await mkdir(scratch, { recursive: true });
+    process.chdir(scratch);
+    await build({
+      root,
+      outDir: tmp,
+      ...(args.base ? { base: args.base } : {}),
+      ...(args['cache-dir'] ? { cacheDir: path.resolve(root, args['cache-dir']) } : {}),
+      // Astro joins configFile onto root, so it must be relative to it.
+      ...(args.config ? { configFile: path.relative(root, path.resolve(root, args.config)) } : {}),
+      logLevel: 'info',
+    });
+  } catch (error) {
+    process.chdir(cwd);
+    await rm(scratch, { recursive: true, force: true });
+    const e = /** @type {Error} */ (error);
+    const message = e?.name === 'CodexArchiveConfigError' || e?.name === 'SourceNotFoundError' ? e.message : (e?.stack ?? String(e));
+    fail(`Build failed; ${out} is unchanged.\n${message}`);
+  }
   process.chdir(cwd);
   await rm(scratch, { recursive: true, force: true });
-  await cleanUp();
-  const e = /** @type {Error} */ (error);
-  const message = e?.name === 'CodexArchiveConfigError' || e?.name === 'SourceNotFoundError' ? e.message : (e?.stack ?? String(e));
-  fail(`Build failed; ${out} is unchanged.\n${message}`);
 }
-process.chdir(cwd);
-await rm(scratch, { recursive: true, force: true });
+
+/**
+ * Deletes folders in a detached, low-priority Node process, so the build does not wait for it.
+ * The folders carry names only this script uses (`.<out>.old-<pid>`, `.<out>.building-<pid>`):
+ * if the delete is cut short, the next build finds them and deletes them again.
+ */
+function deleteDetached(folders) {
+  if (!folders.length) return;
+  const script = `
+const { rmSync } = process.getBuiltinModule('node:fs');
+try { process.getBuiltinModule('node:os').setPriority(19); } catch {}
+for (const folder of process.argv.slice(1)) {
+  for (let i = 0; i < 3; i++) { try { rmSync(folder, { recursive: true, force: true }); break; } catch {} }
+}`;
+  try {
+    const child = spawn(process.execPath, ['-e', script, ...folders], { detached: true, stdio: 'ignore', cwd: parent });
+    child.on('error', () => {}); // left for the next build
+    child.unref();
+  } catch {
+    // Could not start a process: the next build deletes them.
+  }
+}
+
+/** The heap cap for the Astro process: [node options, MB or null when not ours]. */
+function heapCap() {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-old-space-size'));
+  if (given) return { flags: [], mb: null, source: 'NODE_OPTIONS / node flags' };
+  const env = (process.env.CODEX_ARCHIVE_HEAP_MB ?? '').trim();
+  if (env && !/^\d+$/.test(env)) fail(`CODEX_ARCHIVE_HEAP_MB must be a number of megabytes (0 for no cap), not "${env}".`);
+  const mb = env ? Number(env) : DEFAULT_HEAP_MB;
+  return mb > 0 ? { flags: [`--max-old-space-size=${mb}`], mb, source: env ? 'CODEX_ARCHIVE_HEAP_MB' : 'default' } : { flags: [], mb: null, source: 'CODEX_ARCHIVE_HEAP_MB=0' };
+}
+
+/** @type {import('node:child_process').ChildProcess | null} */
+let running = null;
+/** Runs a Node child with inherited output; resolves with how it ended. */
+function runNode(argv, env, cwd = root) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, argv, { cwd, stdio: 'inherit', env });
+    running = child;
+    child.on('error', (error) => {
+      running = null;
+      resolve({ code: null, signal: null, error });
+    });
+    child.on('exit', (code, signal) => {
+      running = null;
+      resolve({ code, signal, error: null });
+    });
+  });
+}
+
+const cap = heapCap();
+
+// Leftovers of interrupted builds and unfinished deletes (only our own, by name), deleted while
+// this build runs.
+deleteDetached(
+  (await readdir(parent).catch(() => []))
+    .filter((entry) => entry.startsWith(`.${name}.building-`) || entry.startsWith(`.${name}.old-`))
+    .map((entry) => path.join(parent, entry)),
+);
+
+let interrupted = false;
+const cleanUp = async () => {
+  await rm(tmp, { recursive: true, force: true });
+};
+const stopInterrupted = async () => {
+  await cleanUp();
+  process.exit(130);
+};
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\nInterrupted: ${out} is unchanged.`);
+    // A running child (Astro or the verifier) is stopped first: it may still be writing into tmp.
+    if (running) running.kill(signal);
+    else void stopInterrupted();
+  });
+}
+
+console.log(`Building into ${path.relative(root, tmp) || tmp} …`);
+let t = performance.now();
+{
+  const env = { ...process.env, CODEX_ARCHIVE_BUILD_STAGE: 'astro', CODEX_ARCHIVE_BUILD_TMP: tmp };
+  const run = await runNode([...process.execArgv, ...cap.flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, process.cwd());
+  if (interrupted) await stopInterrupted();
+  if (run.code !== 0) {
+    await cleanUp();
+    if (run.signal === 'SIGABRT' || run.code === 134) {
+      const limit = cap.mb ? `the heap cap of ${cap.mb} MB (${cap.source})` : `the heap limit (${cap.source})`;
+      const raise = cap.mb ? cap.mb * 2 : 4096;
+      fail(
+        `Build failed: it ran out of memory ("JavaScript heap out of memory" above) under ${limit}; ${out} is unchanged.\n` +
+          `Give it more heap and build again, e.g. CODEX_ARCHIVE_HEAP_MB=${raise} npm run build (0 = no cap).`,
+      );
+    }
+    if (run.signal === 'SIGKILL') {
+      fail(
+        `Build failed: the build process was killed (SIGKILL); ${out} is unchanged.\n` +
+          'If nobody stopped it, the system ran out of memory and killed it: close other programs, or lower CODEX_ARCHIVE_HEAP_MB.',
+      );
+    }
+    if (run.error) fail(`Build failed: could not start the build process (${run.error.message}); ${out} is unchanged.`);
+    // The child printed why (code 1); anything else is unexpected.
+    if (run.code === 1) process.exit(1);
+    fail(`Build failed (${run.signal ?? `exit ${run.code}`}); ${out} is unchanged.`);
+  }
+}
 phases.build = performance.now() - t;
 
 const report = JSON.parse(await readFile(reportFile, 'utf8'));
@@ -148,20 +255,23 @@ if (report.redacted === false) {
   // Verdicts of earlier runs (never in the output): files whose exact bytes were found clean by
   // the same detectors are not scanned again.
   const cache = report.cacheDir ? [`--cache=${path.join(report.cacheDir, 'codex-archive', 'verified.json')}`] : [];
-  const run = spawnSync(process.execPath, [verifier, tmp, ...allow, ...cache], { cwd: root, stdio: 'inherit', env: process.env });
+  const run = await runNode([verifier, tmp, ...allow, ...cache], process.env);
   phases.verify = performance.now() - t;
-  if (run.status !== 0) {
+  if (interrupted) await stopInterrupted();
+  if (run.code !== 0) {
     await cleanUp();
-    fail(`The verifier found problems (exit ${run.status}); the new build was discarded and ${out} is unchanged.`);
+    fail(`The verifier found problems (${run.signal ?? `exit ${run.code}`}); the new build was discarded and ${out} is unchanged.`);
   }
 } else {
   console.log('\n(scripts/verify.mjs not present: output not re-scanned.)');
 }
 
 t = performance.now();
-if (existsSync(out)) await rename(out, old);
+const hadSite = existsSync(out);
+if (hadSite) await rename(out, old);
 await rename(tmp, out);
-await rm(old, { recursive: true, force: true });
+// The previous site is out of the way: delete it without making the user wait.
+if (hadSite) deleteDetached([old]);
 phases.swap = performance.now() - t;
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
