@@ -7,7 +7,7 @@
  * the last good site.
  *
  * Astro runs in a child process (this script again, with CODEX_ARCHIVE_BUILD_STAGE=astro) with a
- * capped V8 heap: without a cap V8 lets the heap grow to a quarter of the machine's memory with
+ * capped V8 heap: without a cap V8 lets the heap grow to ~4 GB on a 24 GB machine with
  * garbage it has not collected. CODEX_ARCHIVE_HEAP_MB sets the cap (default 1024; 0 = no cap, as
  * does a --max-old-space-size in NODE_OPTIONS). A build that runs out of heap says so. The child
  * exits before the verifier starts, so the two never hold memory at the same time.
