@@ -16,21 +16,24 @@
  *   --report     where report.json goes (default .codex-archive/report.json; never inside --out)
  *   --cache-dir  Astro's cache (content store); give separate builds separate caches
  *   --config     another Astro config file (default astro.config.mjs)
+ *   --force      build even when nothing changed since the last build (scripts/up-to-date.mjs)
  * Sources come from astro.config.mjs / CODEX_ARCHIVE_SOURCES / CODEX_HOME / ~/.codex (else the demo).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkOutputFolder } from '../src/integration/utils/output-safety.ts';
+import { inputFingerprint, recordBuild, upToDate } from './up-to-date.mjs';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const started = performance.now();
 /** @type {Record<string, number>} */
 const phases = {};
+let t = performance.now();
 
 function fail(message) {
   console.error(`\n${message}`);
@@ -44,11 +47,12 @@ const { values: args } = parseArgs({
     report: { type: 'string' },
     'cache-dir': { type: 'string' },
     config: { type: 'string' },
+    force: { type: 'boolean' },
     help: { type: 'boolean' },
   },
 });
 if (args.help) {
-  console.log('Usage: npm run build [-- --out <folder>] [--base /<repo>/] [--report <file>] [--cache-dir <folder>] [--config <file>]');
+  console.log('Usage: npm run build [-- --out <folder>] [--base /<repo>/] [--report <file>] [--cache-dir <folder>] [--config <file>] [--force]');
   process.exit(0);
 }
 
@@ -190,6 +194,30 @@ deleteDetached(
     .map((entry) => path.join(parent, entry)),
 );
 
+// Nothing changed since the last good build into this folder (code, config, arguments, the
+// Codex homes it read, the folder itself)? Then the site is up to date: say so and stop.
+const recordDir = path.resolve(root, args['cache-dir'] ?? path.join('node_modules', '.astro'));
+const configFile = path.resolve(root, args.config ?? 'astro.config.mjs');
+const fingerprintArgs = { out, base: args.base ?? null, config: configFile };
+const fingerprint = (sources) => inputFingerprint({ root, configFile, args: fingerprintArgs, sources });
+t = performance.now();
+const last = args.force ? null : await upToDate({ cacheDir: recordDir, out, fingerprint });
+if (last) {
+  const ms = performance.now() - t;
+  // The site is the last build's, so is what the report says about it; only the time is this run's.
+  await mkdir(path.dirname(reportFile), { recursive: true });
+  await writeFile(reportFile, JSON.stringify({ ...last.report, upToDate: { since: last.builtAt }, timingsMs: { 'up-to-date check': Math.round(ms) } }, null, 2) + '\n');
+  console.log(
+    `Nothing changed since the last build (${last.builtAt}): ${path.relative(process.cwd(), out) || out}/ is up to date ` +
+      `(${last.report.sessions} sessions; checked in ${(ms / 1000).toFixed(1)}s). To build anyway: npm run build -- --force`,
+  );
+  process.exit(0);
+}
+// Fingerprint the inputs BEFORE building, so a rollout written during the build makes the next
+// build run. The sources are those the last build resolved (the integration resolves them).
+const candidates = (await readFile(path.join(recordDir, 'codex-archive', 'sources-hint.json'), 'utf8').then(JSON.parse).catch(() => null)) ?? envSources();
+const inputsBefore = fingerprint(candidates);
+
 let interrupted = false;
 const cleanUp = async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -210,7 +238,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 console.log(`Building into ${path.relative(root, tmp) || tmp} …`);
-let t = performance.now();
+t = performance.now();
 {
   const env = { ...process.env, CODEX_ARCHIVE_BUILD_STAGE: 'astro', CODEX_ARCHIVE_BUILD_TMP: tmp };
   const run = await runNode([...process.execArgv, ...cap.flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, process.cwd());
@@ -273,6 +301,16 @@ await rename(tmp, out);
 // The previous site is out of the way: delete it without making the user wait.
 if (hadSite) deleteDetached([old]);
 phases.swap = performance.now() - t;
+
+// Remember this build for the next one's "nothing changed" check. Its inputs count only when
+// the sources it resolved are those fingerprinted before it started.
+{
+  const sources = report.sources.map((s) => s.path);
+  const same = JSON.stringify([...sources].sort()) === JSON.stringify([...candidates].sort());
+  await mkdir(path.join(recordDir, 'codex-archive'), { recursive: true });
+  await writeFile(path.join(recordDir, 'codex-archive', 'sources-hint.json'), JSON.stringify(sources));
+  await recordBuild({ cacheDir: recordDir, out, sources, inputs: same ? inputsBefore : null, report }).catch(() => {});
+}
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 const redactions = Object.entries(report.redactions ?? {});

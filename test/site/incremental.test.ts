@@ -31,11 +31,11 @@ function hashes(root: string): Record<string, string> {
 }
 
 /** Builds `home` into `<dir>/<name>/dist` with that name's own cache; returns log and report. */
-async function build(name: string): Promise<{ log: string; report: Record<string, any>; dist: string }> {
+async function build(name: string, extra: string[] = []): Promise<{ log: string; report: Record<string, any>; dist: string }> {
   const out = path.join(dir, name);
   const dist = path.join(out, 'dist');
   const report = path.join(out, 'report.json');
-  const log = await runBuildScript(['--out', dist, '--report', report, '--cache-dir', path.join(out, 'cache')], path.join(out, 'build.log'), home);
+  const log = await runBuildScript(['--out', dist, '--report', report, '--cache-dir', path.join(out, 'cache'), ...extra], path.join(out, 'build.log'), home);
   return { log, report: JSON.parse(readFileSync(report, 'utf8')), dist };
 }
 
@@ -43,6 +43,8 @@ let cold: Awaited<ReturnType<typeof build>>;
 let nochange: Awaited<ReturnType<typeof build>>;
 let coldHashes: Record<string, string>;
 let nochangeHashes: Record<string, string>;
+let skipped: Awaited<ReturnType<typeof build>>;
+let skippedHashes: Record<string, string>;
 let changed: Awaited<ReturnType<typeof build>>;
 let changedHashes: Record<string, string>;
 let reference: Record<string, string>;
@@ -53,8 +55,11 @@ beforeAll(async () => {
   await generateHome({ out: home, sessions: 24, seed: 'incremental' });
   cold = await build('inc');
   coldHashes = hashes(cold.dist);
-  nochange = await build('inc');
+  // --force: the "nothing changed" check would stop this build before Astro starts.
+  nochange = await build('inc', ['--force']);
   nochangeHashes = hashes(nochange.dist);
+  skipped = await build('inc');
+  skippedHashes = hashes(skipped.dist);
   appendToSession(home, firstRollout(home));
   changed = await build('inc');
   changedHashes = hashes(changed.dist);
@@ -81,6 +86,17 @@ describe('incremental build', () => {
     // The report still counts every session.
     expect(nochange.report.sessions).toBe(cold.report.sessions);
     expect(nochange.report.reader).toEqual(cold.report.reader);
+  });
+
+  it('stops early when nothing changed, leaving the site and the report as they were', () => {
+    expect(skipped.log).toMatch(/Nothing changed since the last build \(.*\): .*dist\/ is up to date \(24 sessions; checked in [\d.]+s\)/);
+    expect(skipped.log).not.toMatch(/Building into/);
+    expect(skippedHashes).toEqual(coldHashes);
+    const { timingsMs, upToDate, ...rest } = skipped.report;
+    const { timingsMs: _builtTimings, ...built } = nochange.report;
+    expect(rest).toEqual(built);
+    expect(Object.keys(timingsMs)).toEqual(['up-to-date check']);
+    expect(upToDate.since).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
   it('after one session grew, matches a cold build of the same home', () => {
