@@ -102,10 +102,15 @@ if (astroStage) {
   process.exit(0);
 }
 
+/** Where the Astro child with this pid renders from (see buildWithAstro). */
+function scratchFolder(pid) {
+  return path.join(root, 'node_modules', '.codex-archive-build', String(pid));
+}
+
 /** Astro's build into `tmp` (in the child process). Exits 1 with a message when it fails. */
 async function buildWithAstro() {
   const cwd = process.cwd();
-  const scratch = path.join(root, 'node_modules', '.codex-archive-build', String(process.pid));
+  const scratch = scratchFolder(process.pid);
   try {
     const { build } = await import('astro');
     // Astro renders pages from a scratch folder: `<outDir>/.prerender/` when the output folder lies
@@ -175,11 +180,11 @@ function runNode(argv, env, cwd = root) {
     running = child;
     child.on('error', (error) => {
       running = null;
-      resolve({ code: null, signal: null, error });
+      resolve({ code: null, signal: null, error, pid: child.pid });
     });
     child.on('exit', (code, signal) => {
       running = null;
-      resolve({ code, signal, error: null });
+      resolve({ code, signal, error: null, pid: child.pid });
     });
   });
 }
@@ -242,6 +247,8 @@ t = performance.now();
 {
   const env = { ...process.env, CODEX_ARCHIVE_BUILD_STAGE: 'astro', CODEX_ARCHIVE_BUILD_TMP: tmp };
   const run = await runNode([...process.execArgv, ...cap.flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, process.cwd());
+  // A child that crashed (out of memory) or was killed could not remove its scratch folder.
+  if (run.code !== 0 && run.pid) await rm(scratchFolder(run.pid), { recursive: true, force: true });
   if (interrupted) await stopInterrupted();
   if (run.code !== 0) {
     await cleanUp();
