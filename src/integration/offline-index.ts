@@ -99,18 +99,23 @@ function textsByImportance(session: Session): string[][] {
 /** The word digest of a session: distinct words, most important first, at most `cap` characters. */
 export function sessionDigest(session: Session, cap = OFFLINE_TEXT_CAP): string {
   const seen = new Set<string>();
-  let out = '';
+  // Joined once at the end: `out += ' ' + word` would leave a rope of two V8 cons strings per
+  // word (~24 KB per session, ~35 bytes a word), which the build keeps in its offline entry
+  // until the offline index is written (docs/performance.md, "Live heap while rendering").
+  const kept: string[] = [];
+  let length = 0;
   for (const group of textsByImportance(session)) {
     for (const text of group) {
       for (const word of words(text)) {
         if (seen.has(word)) continue;
-        if (out.length + word.length + 1 > cap) return out;
+        if (length + word.length + 1 > cap) return kept.join(' ');
         seen.add(word);
-        out = out ? `${out} ${word}` : word;
+        length += (kept.length ? 1 : 0) + word.length;
+        kept.push(word);
       }
     }
   }
-  return out;
+  return kept.join(' ');
 }
 
 /** The file's text: one assignment, entries sorted newest first (stable: date, then path). */
