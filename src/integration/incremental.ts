@@ -40,7 +40,7 @@ export interface PageSidecar {
   offline: OfflineEntry;
   facts: SessionFacts;
   redactions: Record<string, number>;
-  /** Site-relative asset paths the page links (content-addressed). */
+  /** Site-relative asset paths the page links (content-addressed), sorted once collected by `current()`. */
   assets: string[];
   /** Session ids the page asked about, and whether each had a page then. */
   lookups: Record<string, boolean>;
@@ -80,7 +80,8 @@ export class IncrementalStore {
     const prev = this.previous.get(id);
     const same =
       prev !== undefined && prev.base === base && Object.entries(prev.lookups).every(([other, was]) => known(other) === was);
-    const key = same ? prev.key : `${base}:${randomUUID()}`;
+    // Joined, not a template literal: kept all build long, as one string rather than a rope.
+    const key = same ? prev.key : [base, randomUUID()].join(':');
     this.keys.set(id, { base, key });
     return key;
   }
@@ -126,6 +127,8 @@ export class IncrementalStore {
             `Delete the cache folder (${this.dir} and Astro's incremental-build.json) and build again.`,
         );
       }
+      // A fresh page lists its assets in the order it wrote them.
+      if (sidecar === this.fresh.get(id)) sidecar.assets.sort();
       out.set(id, sidecar);
     }
     return out;

@@ -149,7 +149,15 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
   const redactions: Record<string, number> = {};
   for (const [rule, n] of redactor?.hits ?? []) if (n !== (hitsBefore.get(rule) ?? 0)) redactions[rule] = n - (hitsBefore.get(rule) ?? 0);
   state.report.addSessionRedactions(summary.id, redactions);
-  const assets = new Set<string>();
+  // Assets this page links, each once: the list is the page's sidecar's own (incremental.ts
+  // sorts it), so the sidecar kept for the rest of the build holds no closure over this page.
+  const assetSet = new Set<string>();
+  const assets: string[] = [];
+  const keepAsset = (rel: string): void => {
+    if (assetSet.has(rel)) return;
+    assetSet.add(rel);
+    assets.push(rel);
+  };
   const lookups: Record<string, boolean> = {};
 
   knownIds ??= archiveIndex().then((index) => new Set(index.sessions.map((s) => s.id)));
@@ -166,7 +174,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     const bytes = Buffer.from(match[2]!.replace(/\s+/g, ''), 'base64');
     const rel = assetPath('img', bytes, ext);
     if (writeOnce(outDir, rel, bytes)) state.report.assets.images++;
-    assets.add(rel);
+    keepAsset(rel);
     state.incremental?.keepAsset(outDir, rel);
     return href(here, rel);
   };
@@ -185,7 +193,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     if (outputChars !== 'all' || text === null || text.length <= collapse.maxChars || !building || !outDir) return null;
     const rel = assetPath('out', text, 'txt');
     if (writeOnce(outDir, rel, text)) state.report.assets.largeOutputs++;
-    assets.add(rel);
+    keepAsset(rel);
     state.incremental?.keepAsset(outDir, rel);
     return href(here, rel);
   };
@@ -195,7 +203,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     if (item.text.length <= CONTEXT_PREVIEW_CHARS * 2 || !building || !outDir) return null;
     const rel = assetPath('ctx', item.text, 'txt');
     writeOnce(outDir, rel, item.text);
-    assets.add(rel);
+    keepAsset(rel);
     state.incremental?.keepAsset(outDir, rel);
     return href(here, rel);
   };
@@ -213,9 +221,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
   const keys = state.incremental?.keys.get(summary.id);
   if (state.incremental && keys) {
     // Filled further while the page renders (assets written, sessions looked up).
-    state.incremental.fresh.set(summary.id, { ...keys, offline, facts, redactions, assets: [], lookups });
-    const sidecar = state.incremental.fresh.get(summary.id)!;
-    Object.defineProperty(sidecar, 'assets', { enumerable: true, get: () => [...assets].sort() });
+    state.incremental.fresh.set(summary.id, { ...keys, offline, facts, redactions, assets, lookups });
   }
 
   return {
