@@ -2,9 +2,9 @@
  * Re-scans a built site for secrets: the last net after redaction. Same detectors as the
  * redactor; placeholders are ignored. Reports file, rule and line, never the value.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -228,11 +228,82 @@ function checkFile(rel: string, ctx: CheckContext): FileOutcome {
     const key = hashFile(ctx.prefix, path);
     if (ctx.clean.has(key)) return { key, reused: true, scanned: false, chars: 0, findings: [] };
   }
-  const bytes = readFileSync(path);
-  const key = ctx.clean ? verdictKey(ctx.prefix, path, bytes) : '';
-  const text = decodeBuiltFile(path, bytes);
+  return checkBytes(rel, readFileSync(path), ctx);
+}
+
+/** Decodes and scans one file's bytes (`rel` decides how they are decoded and names findings). */
+function checkBytes(rel: string, bytes: Buffer, ctx: Pick<CheckContext, 'prefix' | 'clean' | 'scan'>): FileOutcome {
+  const key = ctx.clean ? verdictKey(ctx.prefix, rel, bytes) : '';
+  const text = decodeBuiltFile(rel, bytes);
   if (text === null) return { key, reused: false, scanned: false, chars: 0, findings: [] };
   return { key, reused: false, scanned: true, chars: text.length, findings: ctx.scan(text, rel) };
+}
+
+/** The options that decide a scan's outcome: everything but where verdicts go and how many threads. */
+function scanOptionsOf(options: VerifyOptions): VerifyOptions {
+  const { cacheFile: _cacheFile, threads: _threads, ...scanOptions } = options;
+  return scanOptions;
+}
+
+/** The verdict key prefix of a scan with these options: detector sources + versions + options. */
+export function verdictPrefix(options: VerifyOptions = {}): string {
+  return createHash('sha256').update(detectorVersion()).update(JSON.stringify(scanOptionsOf(options))).digest('hex');
+}
+
+/** What `createBytesChecker` says about one file's bytes. */
+export interface BytesVerdict {
+  /** Verdict key of these exact bytes (detectors + options + decode kind + bytes). */
+  key: string;
+  /** Scanned with no finding: `verifyDirectory` with the same options skips a file of these bytes. */
+  clean: boolean;
+  /** Characters scanned (0: not a file kind the verifier scans). */
+  chars: number;
+  findings: VerifyFinding[];
+}
+
+/**
+ * Checks files' bytes exactly as `verifyDirectory` with the same options checks a file it has no
+ * verdict for (same detectors, decoding and ignored rules), without a folder: for bytes about to
+ * be written. A clean verdict's key, recorded with `saveVerdicts` under `prefix`, lets
+ * `verifyDirectory` skip a file whose bytes are exactly these.
+ */
+export function createBytesChecker(options: VerifyOptions = {}): { prefix: string; check: (rel: string, bytes: Buffer) => BytesVerdict } {
+  const scanOptions = scanOptionsOf(options);
+  const ctx = { prefix: verdictPrefix(scanOptions), clean: new Set<string>(), scan: makeScanner(scanOptions) };
+  return {
+    prefix: ctx.prefix,
+    check(rel, bytes) {
+      const o = checkBytes(rel, bytes, ctx);
+      return { key: o.key, clean: o.scanned && o.findings.length === 0, chars: o.chars, findings: o.findings };
+    },
+  };
+}
+
+/**
+ * Writes a verdict file atomically (a temporary file renamed over it). With `merge`, the clean
+ * keys already in the file under the same prefix are kept (a file under another prefix holds
+ * verdicts no longer valid for these detectors and options: they are dropped); without, the file
+ * holds exactly `keys`.
+ */
+export async function saveVerdicts(cacheFile: string, prefix: string, keys: Iterable<string>, { merge = false } = {}): Promise<void> {
+  const all = new Set(keys);
+  if (merge) {
+    try {
+      const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as { prefix: string; clean: string[] };
+      if (saved.prefix === prefix) for (const k of saved.clean) all.add(k);
+    } catch {
+      // No file yet, or not readable: nothing to keep.
+    }
+  }
+  await mkdir(dirname(cacheFile), { recursive: true });
+  const tmp = `${cacheFile}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, JSON.stringify({ prefix, clean: [...all].sort() }));
+    await rename(tmp, cacheFile);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
 }
 
 type Outcome = { folder: true; outcome: FolderOutcome } | { folder: false; outcome: FileOutcome };
@@ -393,9 +464,10 @@ function runPool(count: number, setup: WorkerSetup, queue: Queue): Promise<void>
  * the thread count.
  */
 export async function verifyDirectory(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const { cacheFile, threads, ...scanOptions } = options;
+  const { cacheFile, threads } = options;
+  const scanOptions = scanOptionsOf(options);
   // Verdict key: detectors + options + how the file is decoded + its exact bytes.
-  const prefix = cacheFile ? createHash('sha256').update(detectorVersion()).update(JSON.stringify(scanOptions)).digest('hex') : '';
+  const prefix = cacheFile ? verdictPrefix(scanOptions) : '';
   let clean: Set<string> | null = null;
   if (cacheFile) {
     clean = new Set();
@@ -420,11 +492,7 @@ export async function verifyDirectory(dir: string, options: VerifyOptions = {}):
   const { result, cleanNow } = queue;
   // Stable sort: findings of one file (or of the names in one folder) keep their own order.
   result.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  if (cacheFile) {
-    await mkdir(dirname(cacheFile), { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ prefix, clean: [...new Set(cleanNow)].sort() }));
-    await rename(tmp, cacheFile);
-  }
+  // Only this site's clean files: verdicts of files no longer in it are dropped.
+  if (cacheFile) await saveVerdicts(cacheFile, prefix, cleanNow);
   return result;
 }
