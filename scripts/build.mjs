@@ -287,8 +287,9 @@ if (report.redacted === false) {
   t = performance.now();
   console.log('\nVerifying the output (scripts/verify.mjs) …');
   const allow = report.emailAllowlist?.length ? [`--allow-email=${report.emailAllowlist.join(',')}`] : [];
-  // Verdicts of earlier runs (never in the output): files whose exact bytes were found clean by
-  // the same detectors are not scanned again.
+  // Verdicts of earlier runs and of the pages verified while Astro rendered them
+  // (src/integration/page-verifier.ts; never in the output): files whose exact bytes were found
+  // clean by the same detectors with the same options are not scanned again.
   const cache = report.cacheDir ? [`--cache=${path.join(report.cacheDir, 'codex-archive', 'verified.json')}`] : [];
   const run = await runNode([verifier, tmp, ...allow, ...cache], process.env);
   phases.verify = performance.now() - t;

@@ -5,7 +5,8 @@
  *   node scripts/verify.mjs [dist] [--allow-email=a@x.org,@corp.dev] [--cache=file] [--threads=N]   (Node 24: via npm or npx)
  *
  * `--cache` names a verdict file outside the folder: files whose exact bytes an earlier scan with
- * the same detectors and options found clean are not scanned again (npm run build passes one).
+ * the same detectors and options found clean are not scanned again (npm run build passes one, to
+ * which the build also adds the pages it scanned while rendering: src/integration/page-verifier.ts).
  *
  * `--threads` sets how many worker threads read, hash and scan files (0: none; default one per
  * core up to 4, none for a site of fewer than 200 files). The output is the same for any count.

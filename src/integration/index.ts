@@ -24,11 +24,14 @@ import { reportLine } from '../lib/report.ts';
 import { reportPath, writeReport } from './report.ts';
 import { getState, initState } from './state.ts';
 import { IncrementalStore, hashOf, packageVersion } from './incremental.ts';
+import { finishPageVerifier, startPageVerifier, type PageVerifier } from './page-verifier.ts';
 
 export type { CodexArchiveOptions } from './options.ts';
 
 /** The integration. Options are documented on `CodexArchiveOptionsSchema` (options.ts). */
 export default function codexArchive(userOptions: CodexArchiveOptions = {}): AstroIntegration {
+  /** Scans pages for secrets while they render (page-verifier.ts). */
+  let pageVerifier: PageVerifier | null = null;
   return {
     name: 'codex-archive',
     hooks: {
@@ -69,7 +72,9 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         if (state.command === 'build') state.incremental = new IncrementalStore(state.cacheDir);
       },
       'astro:build:start': () => {
-        getState().startedAt = performance.now();
+        const state = getState();
+        state.startedAt = performance.now();
+        pageVerifier = startPageVerifier({ cacheDir: state.cacheDir, emailAllowlist: state.report.emailAllowlist, redact: state.options.redact });
       },
       'astro:build:done': async ({ dir, pages, logger }) => {
         const state = getState();
@@ -142,6 +147,15 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         }
         const tooBig = sizeWarning(report.site.bytes, state.options.outputChars);
         if (tooBig) logger.warn(tooBig);
+        // Last: the verifier kept scanning through the search phase.
+        const checked = await finishPageVerifier(pageVerifier);
+        pageVerifier = null;
+        if (checked) {
+          logger.info(
+            `Verified while rendering: ${checked.verified} of ${checked.offered} pages clean (${(checked.chars / 1e6).toFixed(1)} MB), ` +
+              `${checked.flagged} with findings and ${checked.dropped} left to the final check (${checked.behind} while it was behind)${checked.error ? `; verifier stopped: ${checked.error}` : ''}.`,
+          );
+        }
       },
     },
   };
