@@ -6,7 +6,8 @@
  * the user's dist/, content store or report.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -122,4 +123,40 @@ async function removeStaleBuilds(current: string): Promise<void> {
 /** Removes a finished run's build folder (call from a teardown; harmless when absent). */
 export async function removeDemoBuild(): Promise<void> {
   await rm(path.join(os.tmpdir(), `codex-archive-test-${runKey()}`), { recursive: true, force: true });
+}
+
+/** Relative path → sha256 of every file under `root` (to compare two builds file for file). */
+export function fileHashes(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else out[r] = createHash('sha256').update(readFileSync(path.join(root, r))).digest('hex');
+    }
+  };
+  walk('');
+  return out;
+}
+
+/**
+ * Writes an Astro config using the integration with `options` (JavaScript source of its options
+ * object) and the project's build settings; returns its path. It lives under node_modules
+ * (ignored by git) because it must resolve `astro` from the project.
+ */
+export async function writeTestConfig(name: string, options: string): Promise<string> {
+  const configDir = path.join(projectRoot, 'node_modules', '.codex-archive-test');
+  await mkdir(configDir, { recursive: true });
+  const file = path.join(configDir, `${name}-${process.pid}.config.mjs`);
+  await writeFile(
+    file,
+    `import { defineConfig } from 'astro/config';
+import codexArchive from ${JSON.stringify(path.join(projectRoot, 'src/integration/index.ts'))};
+export default defineConfig({
+  integrations: [codexArchive(${options})],
+  build: { format: 'directory', inlineStylesheets: 'never' },
+});
+`,
+  );
+  return file;
 }

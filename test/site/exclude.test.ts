@@ -3,13 +3,13 @@
  * anywhere in the output. Then the same build again: unchanged files are not re-read.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArchive } from '../../src/lib/reader.ts';
-import { demoHome, projectRoot, runBuildScript } from './build-once.ts';
+import { demoHome, runBuildScript, writeTestConfig } from './build-once.ts';
 
 /** The dark-mode thread: the 05-13 session is a fork of it. */
 const EXCLUDED_ID = '019e1cb7-8427-73b5-90ca-6dbc6d363e47';
@@ -37,19 +37,9 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'codex-archive-exclude-'));
   dist = path.join(dir, 'dist');
   reportFile = path.join(dir, 'report.json');
-  // The config must resolve `astro` from the project: keep it under node_modules (ignored by git).
-  const configDir = path.join(projectRoot, 'node_modules', '.codex-archive-test');
-  await mkdir(configDir, { recursive: true });
-  configFile = path.join(configDir, `exclude-${process.pid}.config.mjs`);
-  await writeFile(
-    configFile,
-    `import { defineConfig } from 'astro/config';
-import codexArchive from ${JSON.stringify(path.join(projectRoot, 'src/integration/index.ts'))};
-export default defineConfig({
-  integrations: [codexArchive({ sources: [${JSON.stringify(demoHome)}], exclude: { ids: [${JSON.stringify(EXCLUDED_ID)}], cwd: [${JSON.stringify(EXCLUDED_CWD)}] } })],
-  build: { format: 'directory', inlineStylesheets: 'never' },
-});
-`,
+  configFile = await writeTestConfig(
+    'exclude',
+    `{ sources: [${JSON.stringify(demoHome)}], exclude: { ids: [${JSON.stringify(EXCLUDED_ID)}], cwd: [${JSON.stringify(EXCLUDED_CWD)}] } }`,
   );
   const archive = await openArchive(demoHome);
   excludedIds = [];

@@ -4,31 +4,16 @@
  * incremental result must be byte-identical (every file's hash) to a cold build of the same
  * input, and the unchanged rebuild must actually reuse pages, search shards and verdicts.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendToSession, firstRollout, generateHome } from '../../scripts/synth/generate.mjs';
-import { runBuildScript } from './build-once.ts';
+import { fileHashes, runBuildScript } from './build-once.ts';
 
 let dir: string;
 let home: string;
-
-/** Relative path → sha256 of every file under `root`. */
-function hashes(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r);
-      else out[r] = createHash('sha256').update(readFileSync(path.join(root, r))).digest('hex');
-    }
-  };
-  walk('');
-  return out;
-}
 
 /** Builds `home` into `<dir>/<name>/dist` with that name's own cache; returns log and report. */
 async function build(name: string, extra: string[] = []): Promise<{ log: string; report: Record<string, any>; dist: string }> {
@@ -54,17 +39,17 @@ beforeAll(async () => {
   home = path.join(dir, 'home');
   await generateHome({ out: home, sessions: 24, seed: 'incremental' });
   cold = await build('inc');
-  coldHashes = hashes(cold.dist);
+  coldHashes = fileHashes(cold.dist);
   // --force: the "nothing changed" check would stop this build before Astro starts.
   nochange = await build('inc', ['--force']);
-  nochangeHashes = hashes(nochange.dist);
+  nochangeHashes = fileHashes(nochange.dist);
   skipped = await build('inc');
-  skippedHashes = hashes(skipped.dist);
+  skippedHashes = fileHashes(skipped.dist);
   appendToSession(home, firstRollout(home));
   changed = await build('inc');
-  changedHashes = hashes(changed.dist);
+  changedHashes = fileHashes(changed.dist);
   // A cold build of the changed home, with a cache of its own.
-  reference = hashes((await build('reference')).dist);
+  reference = fileHashes((await build('reference')).dist);
 }, 600_000);
 
 afterAll(async () => {

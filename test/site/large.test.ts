@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outputCap, PAGE_OUTPUT_BUDGET, TRIMMED_PAGE_BUDGET } from '../../src/integration/site/output-budget.ts';
-import { projectRoot, runBuildScript } from './build-once.ts';
+import { runBuildScript, writeTestConfig } from './build-once.ts';
 
 const ID = '019b0000-0000-7000-8000-00000000beef';
 // A 1x1 PNG.
@@ -47,20 +47,7 @@ beforeAll(async () => {
     path.join(dir, 'build.log'),
     path.join(dir, 'home'),
   );
-  // The config must resolve `astro` from the project: keep it under node_modules (ignored by git).
-  const configDir = path.join(projectRoot, 'node_modules', '.codex-archive-test');
-  await mkdir(configDir, { recursive: true });
-  configFile = path.join(configDir, `large-${process.pid}.config.mjs`);
-  await writeFile(
-    configFile,
-    `import { defineConfig } from 'astro/config';
-import codexArchive from ${JSON.stringify(path.join(projectRoot, 'src/integration/index.ts'))};
-export default defineConfig({
-  integrations: [codexArchive({ sources: [${JSON.stringify(path.join(dir, 'home'))}], outputChars: 'all' })],
-  build: { format: 'directory', inlineStylesheets: 'never' },
-});
-`,
-  );
+  configFile = await writeTestConfig('large', `{ sources: [${JSON.stringify(path.join(dir, 'home'))}], outputChars: 'all' }`);
   distAll = path.join(dir, 'dist-all');
   await runBuildScript(
     ['--out', distAll, '--report', path.join(dir, 'report-all.json'), '--cache-dir', path.join(dir, 'cache-all'), '--config', configFile],

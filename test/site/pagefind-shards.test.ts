@@ -4,7 +4,6 @@
  * (the way it was built before). Reused shards are hard links to the cache, and building again
  * into an output folder that holds such links never changes the cache.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPagefindIndex, type SearchPage } from '../../src/integration/pagefind.ts';
 import { SEARCH_EXTRA_SLOT } from '../../src/integration/search-extra.ts';
+import { fileHashes } from './build-once.ts';
 
 const logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as never;
 const WORDS = ['quokka', 'zanzibar', 'build', 'cargo', 'flaky', 'staging', 'pyproject', 'merge', 'rebase', 'timeout', 'socket', 'parser'];
@@ -19,20 +19,6 @@ const WORDS = ['quokka', 'zanzibar', 'build', 'cargo', 'flaky', 'staging', 'pypr
 let dir: string;
 let site: string;
 let pages: SearchPage[];
-
-/** Relative path → sha256 of every file under `root`. */
-function hashes(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r);
-      else out[r] = createHash('sha256').update(readFileSync(path.join(root, r))).digest('hex');
-    }
-  };
-  walk('');
-  return out;
-}
 
 /** A copy of the site's pages in a new folder (the index is written into the site folder). */
 function siteCopy(name: string): string {
@@ -75,10 +61,10 @@ describe('search index shards', () => {
     // A second service needs a second instance of the `pagefind` module (see anotherService).
     expect(parallel).toEqual({ pages: 60, built: 3, reused: 0, services: 2 });
     await buildPagefindIndex(again, pages, logger, null);
-    const reference = hashes(path.join(one, 'pagefind'));
+    const reference = fileHashes(path.join(one, 'pagefind'));
     expect(Object.keys(reference).length).toBeGreaterThan(10);
-    expect(hashes(path.join(two, 'pagefind'))).toEqual(reference);
-    expect(hashes(path.join(again, 'pagefind'))).toEqual(reference);
+    expect(fileHashes(path.join(two, 'pagefind'))).toEqual(reference);
+    expect(fileHashes(path.join(again, 'pagefind'))).toEqual(reference);
     expect(JSON.parse(readFileSync(path.join(two, 'pagefind', 'shards.json'), 'utf8'))).toEqual({ version: 1, shards: ['2026-01-2', '2026-01-1', 'undated'] });
   });
 
@@ -89,22 +75,22 @@ describe('search index shards', () => {
     await buildPagefindIndex(cold, pages, logger, null);
     expect(await buildPagefindIndex(out, pages, logger, cache)).toMatchObject({ built: 3, reused: 0 });
     const shardCache = path.join(cache, 'codex-archive', 'search');
-    const cached = hashes(shardCache);
+    const cached = fileHashes(shardCache);
     // Built again into the same folder: every shard is reused, linked to its cached file.
     expect(await buildPagefindIndex(out, pages, logger, cache)).toMatchObject({ built: 0, reused: 3 });
     const file = path.join('2026-01-1', 'pagefind-entry.json');
     expect(statSync(path.join(out, 'pagefind', file)).ino).toBe(statSync(path.join(shardCache, file)).ino);
-    expect(hashes(path.join(out, 'pagefind'))).toEqual(hashes(path.join(cold, 'pagefind')));
+    expect(fileHashes(path.join(out, 'pagefind'))).toEqual(fileHashes(path.join(cold, 'pagefind')));
     // One shard's pages change: it is rebuilt over its linked files, which must not reach the cache
     // of the shards left as they were, nor the old cached copy before it is replaced.
     const changed = pages.map((p) => (p.shard === '2026-01-1' ? { ...p, words: `${p.words} changed`, key: `${p.key}-2` } : p));
     expect(await buildPagefindIndex(out, changed, logger, cache)).toMatchObject({ built: 1, reused: 2 });
-    const after = hashes(shardCache);
+    const after = fileHashes(shardCache);
     for (const [rel, hash] of Object.entries(cached)) if (!rel.startsWith('2026-01-1/')) expect(after[rel]).toBe(hash);
     const fresh = siteCopy('fresh');
     await buildPagefindIndex(fresh, changed, logger, null);
-    expect(hashes(path.join(out, 'pagefind'))).toEqual(hashes(path.join(fresh, 'pagefind')));
+    expect(fileHashes(path.join(out, 'pagefind'))).toEqual(fileHashes(path.join(fresh, 'pagefind')));
     const { '.key': _, ...rebuilt } = Object.fromEntries(Object.entries(after).filter(([rel]) => rel.startsWith('2026-01-1/')).map(([rel, h]) => [rel.slice('2026-01-1/'.length), h]));
-    expect(rebuilt).toEqual(Object.fromEntries(Object.entries(hashes(path.join(fresh, 'pagefind', '2026-01-1')))));
+    expect(rebuilt).toEqual(Object.fromEntries(Object.entries(fileHashes(path.join(fresh, 'pagefind', '2026-01-1')))));
   });
 });
