@@ -61,6 +61,9 @@ const parent = path.dirname(out);
 const name = path.basename(out);
 const tmp = process.env.CODEX_ARCHIVE_BUILD_TMP || path.join(parent, `.${name}.building-${process.pid}`);
 const old = path.join(parent, `.${name}.old-${process.pid}`);
+// The Astro child hands the search index over in this file (src/integration/search-job.ts); its
+// name starts like tmp's, so an interrupted build's job is cleaned up with its folder.
+const searchJob = `${tmp}.search.json`;
 // Set by this script for the Astro child, never by hand.
 const astroStage = process.env.CODEX_ARCHIVE_BUILD_STAGE === 'astro' && Boolean(process.env.CODEX_ARCHIVE_BUILD_TMP);
 /** Default heap cap of the Astro process, MB (see docs/performance.md, "Verifier, swap and heap cap"). */
@@ -226,6 +229,7 @@ const inputsBefore = fingerprint(candidates);
 let interrupted = false;
 const cleanUp = async () => {
   await rm(tmp, { recursive: true, force: true });
+  await rm(searchJob, { force: true });
 };
 const stopInterrupted = async () => {
   await cleanUp();
@@ -245,7 +249,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 console.log(`Building into ${path.relative(root, tmp) || tmp} …`);
 t = performance.now();
 {
-  const env = { ...process.env, CODEX_ARCHIVE_BUILD_STAGE: 'astro', CODEX_ARCHIVE_BUILD_TMP: tmp };
+  const env = { ...process.env, CODEX_ARCHIVE_BUILD_STAGE: 'astro', CODEX_ARCHIVE_BUILD_TMP: tmp, CODEX_ARCHIVE_SEARCH_JOB: searchJob };
   const run = await runNode([...process.execArgv, ...cap.flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, process.cwd());
   // A child that crashed (out of memory) or was killed could not remove its scratch folder.
   if (run.code !== 0 && run.pid) await rm(scratchFolder(run.pid), { recursive: true, force: true });
@@ -279,6 +283,26 @@ const report = JSON.parse(await readFile(reportFile, 'utf8'));
 // (again: the integration refuses first), removing the unused build when it is refused.
 if (checkOutputFolder({ out, projectRoot: root, home: homedir(), sources: report.sources.map((s) => s.path) }).length) await cleanUp();
 refuseUnsafe(out, report.sources.map((s) => s.path));
+
+// The search index, now that the Astro process and its memory are gone (search-job.ts).
+if (existsSync(searchJob)) {
+  t = performance.now();
+  try {
+    const { runSearchJob } = await import('../src/integration/search-job.ts');
+    await runSearchJob(searchJob);
+  } catch (error) {
+    await cleanUp();
+    fail(`Build failed while building the search index; ${out} is unchanged.\n${/** @type {Error} */ (error)?.message ?? error}`);
+  }
+  if (interrupted) await stopInterrupted();
+  await rm(searchJob, { force: true });
+  report.timingsMs = { ...(report.timingsMs ?? {}), pagefind: Math.round(performance.now() - t) };
+  const { folderBytes, sizeWarning } = await import('../src/integration/utils/site-size.ts');
+  report.site = await folderBytes(tmp);
+  const tooBig = sizeWarning(report.site.bytes, report.outputChars ?? 4000);
+  if (tooBig) console.warn(`\n${tooBig}`);
+  await writeFile(reportFile, JSON.stringify(report, null, 2) + '\n');
+}
 
 const verifier = path.join(root, 'scripts', 'verify.mjs');
 if (report.redacted === false) {

@@ -16,6 +16,7 @@ import type { AstroIntegration } from 'astro';
 import { resolveOptions, type CodexArchiveOptions } from './options.ts';
 import { OFFLINE_INDEX_PATH, renderOfflineIndex } from './offline-index.ts';
 import { buildPagefindIndex, shardName } from './pagefind.ts';
+import { SEARCH_JOB_ENV, writeSearchJob } from './search-job.ts';
 import { dayKey } from './utils/dates.ts';
 import { folderBytes, sizeWarning } from './utils/site-size.ts';
 import { pageRedactor } from './redaction.ts';
@@ -128,13 +129,21 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
           words: e.text,
           key: state.incremental?.keys.get(id)?.key ?? null,
         }));
-        await buildPagefindIndex(outDir, searchPages, logger, state.incremental ? state.cacheDir : null);
-        report.time('pagefind', performance.now() - t);
+        const cacheDir = state.incremental ? state.cacheDir : null;
+        // Under scripts/build.mjs the index is built once this process has exited (search-job.ts).
+        const searchJob = process.env[SEARCH_JOB_ENV];
+        if (searchJob) {
+          await writeSearchJob(searchJob, { dir: outDir, cacheDir, pages: searchPages });
+        } else {
+          await buildPagefindIndex(outDir, searchPages, logger, cacheDir);
+          report.time('pagefind', performance.now() - t);
+        }
 
         if (state.redactor) {
           report.addRedactions((await pageRedactor())?.hits);
         }
         report.site = await folderBytes(outDir);
+        report.outputChars = state.options.outputChars;
         const file = process.env.CODEX_ARCHIVE_REPORT ? path.resolve(process.env.CODEX_ARCHIVE_REPORT) : reportPath(state.root);
         await writeReport(report, file, outDir);
         logger.info(`${reportLine(report.archive)}. Report: ${path.relative(state.root, file)}`);
@@ -145,7 +154,8 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
             `Long outputs: ${outputs} cut to their first and last lines, ${state.options.outputChars} characters each (${mb} MB of their middles not published; outputChars: 'all' publishes them whole).`,
           );
         }
-        const tooBig = sizeWarning(report.site.bytes, state.options.outputChars);
+        // With a search job the build script measures the site again once the index is built.
+        const tooBig = searchJob ? null : sizeWarning(report.site.bytes, state.options.outputChars);
         if (tooBig) logger.warn(tooBig);
         // Last: the verifier kept scanning through the search phase.
         const checked = await finishPageVerifier(pageVerifier);

@@ -35,6 +35,8 @@ export class BuildReport {
   /** Addresses the redactor kept on purpose; the verifier must keep them too. */
   emailAllowlist: string[] = [];
   assets = { images: 0, largeOutputs: 0 };
+  /** The `outputChars` option the pages were built with. */
+  outputChars: number | 'all' = 4000;
   /** Tool outputs cut to `outputChars` on their pages, and the characters left out of the site. */
   trimmedOutputs = { outputs: 0, chars: 0 };
   /** Size of the built site (every file) when the integration is done: what gets published. */
@@ -123,6 +125,7 @@ export class BuildReport {
       redactions: sorted(this.redactions),
       redactionsBySession: sorted(this.redactionsBySession),
       assets: this.assets,
+      outputChars: this.outputChars,
       trimmedOutputs: this.trimmedOutputs,
       site: this.site,
       incremental: this.incremental,
