@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, existsSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { onceAcrossWorkers, projectRoot, runBuildScript } from '../site/build-once.ts';
+import { onceAcrossWorkers, runBuildScript, runKey, testConfigPath, writeTestConfig } from '../site/build-once.ts';
 import { writeHostileHome, type HostileHome } from './hostile-home.ts';
 
 export const BASE = '/hostile/';
@@ -26,17 +26,6 @@ export interface HostileBuild {
   before: Record<string, string>;
 }
 
-function runKey(): string {
-  if (process.env.CODEX_ARCHIVE_TEST_RUN) return process.env.CODEX_ARCHIVE_TEST_RUN;
-  const pid = typeof process.send === 'function' ? process.ppid : process.pid;
-  let started = '';
-  try {
-    started = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19] ?? '';
-  } catch {
-    started = '';
-  }
-  return started ? `${pid}-${started}` : String(pid);
-}
 
 /** Every file and folder under `dir` (symlinks not followed). */
 export function walk(dir: string): string[] {
@@ -73,25 +62,10 @@ export function textOf(file: string): string {
   return bytes.toString('utf8');
 }
 
-/** The Astro config of the hostile build (kept under node_modules so it resolves `astro`). */
-async function writeConfig(home: HostileHome, file: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(
-    file,
-    `import { defineConfig } from 'astro/config';
-import codexArchive from ${JSON.stringify(path.join(projectRoot, 'src/integration/index.ts'))};
-export default defineConfig({
-  integrations: [codexArchive({ sources: [${JSON.stringify(home.home)}], exclude: { ids: [${JSON.stringify(home.excluded.ids[0])}], cwd: [${JSON.stringify(home.excluded.cwdPattern)}] } })],
-  build: { format: 'directory', inlineStylesheets: 'never' },
-});
-`,
-  );
-}
-
 /** Builds the hostile home once per run (or waits for the worker that does). */
 export async function hostileBuild(): Promise<HostileBuild> {
   const dir = path.join(os.tmpdir(), `codex-archive-test-hostile-${runKey()}`);
-  const config = path.join(projectRoot, 'node_modules', '.codex-archive-test', `hostile-${runKey()}.config.mjs`);
+  const config = testConfigPath(`hostile-${runKey()}`);
   const paths = { dir, dist: path.join(dir, 'dist'), report: path.join(dir, 'report.json'), log: path.join(dir, 'build.log'), config };
   return onceAcrossWorkers(dir, 'the hostile build', async () => {
     const home = await writeHostileHome(dir);
@@ -103,7 +77,10 @@ export async function hostileBuild(): Promise<HostileBuild> {
       await utimes(f, new Date(st.mtimeMs - 3_600_000), st.mtime);
     }
     const before = fingerprint(home.home);
-    await writeConfig(home, config);
+    await writeTestConfig(
+      `hostile-${runKey()}`,
+      `{ sources: [${JSON.stringify(home.home)}], exclude: { ids: [${JSON.stringify(home.excluded.ids[0])}], cwd: [${JSON.stringify(home.excluded.cwdPattern)}] } }`,
+    );
     await runBuildScript(
       ['--out', paths.dist, '--base', BASE, '--report', paths.report, '--cache-dir', path.join(dir, 'cache'), '--config', config],
       paths.log,
@@ -117,5 +94,5 @@ export async function hostileBuild(): Promise<HostileBuild> {
 /** Removes the run's hostile build and config (harmless when absent). */
 export async function removeHostileBuild(): Promise<void> {
   await rm(path.join(os.tmpdir(), `codex-archive-test-hostile-${runKey()}`), { recursive: true, force: true });
-  await rm(path.join(projectRoot, 'node_modules', '.codex-archive-test', `hostile-${runKey()}.config.mjs`), { force: true });
+  await rm(testConfigPath(`hostile-${runKey()}`), { force: true });
 }

@@ -26,7 +26,7 @@ export interface DemoBuild {
 }
 
 /** Workers of one vitest run share the parent process; a run without workers uses its own pid. */
-function runKey(): string {
+export function runKey(): string {
   if (process.env.CODEX_ARCHIVE_TEST_RUN) return process.env.CODEX_ARCHIVE_TEST_RUN;
   const pid = typeof process.send === 'function' ? process.ppid : process.pid;
   // Add the process start time (Linux) so a reused pid never picks up an old run's build.
@@ -139,15 +139,19 @@ export function fileHashes(root: string): Record<string, string> {
   return out;
 }
 
+/** Where `writeTestConfig(name)` writes: `name` must be unique to the test run or process. */
+export function testConfigPath(name: string): string {
+  return path.join(projectRoot, 'node_modules', '.codex-archive-test', `${name}.config.mjs`);
+}
+
 /**
  * Writes an Astro config using the integration with `options` (JavaScript source of its options
  * object) and the project's build settings; returns its path. It lives under node_modules
  * (ignored by git) because it must resolve `astro` from the project.
  */
 export async function writeTestConfig(name: string, options: string): Promise<string> {
-  const configDir = path.join(projectRoot, 'node_modules', '.codex-archive-test');
-  await mkdir(configDir, { recursive: true });
-  const file = path.join(configDir, `${name}-${process.pid}.config.mjs`);
+  const file = testConfigPath(name);
+  await mkdir(path.dirname(file), { recursive: true });
   await writeFile(
     file,
     `import { defineConfig } from 'astro/config';

@@ -38,7 +38,7 @@ beforeAll(async () => {
   dist = path.join(dir, 'dist');
   reportFile = path.join(dir, 'report.json');
   configFile = await writeTestConfig(
-    'exclude',
+    `exclude-${process.pid}`,
     `{ sources: [${JSON.stringify(demoHome)}], exclude: { ids: [${JSON.stringify(EXCLUDED_ID)}], cwd: [${JSON.stringify(EXCLUDED_CWD)}] } }`,
   );
   const archive = await openArchive(demoHome);

@@ -47,7 +47,7 @@ beforeAll(async () => {
     path.join(dir, 'build.log'),
     path.join(dir, 'home'),
   );
-  configFile = await writeTestConfig('large', `{ sources: [${JSON.stringify(path.join(dir, 'home'))}], outputChars: 'all' }`);
+  configFile = await writeTestConfig(`large-${process.pid}`, `{ sources: [${JSON.stringify(path.join(dir, 'home'))}], outputChars: 'all' }`);
   distAll = path.join(dir, 'dist-all');
   await runBuildScript(
     ['--out', distAll, '--report', path.join(dir, 'report-all.json'), '--cache-dir', path.join(dir, 'cache-all'), '--config', configFile],
