@@ -142,7 +142,8 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         if (state.redactor) {
           report.addRedactions((await pageRedactor())?.hits);
         }
-        report.site = await folderBytes(outDir);
+        // With a search job the build script measures the site once the index is built.
+        if (!searchJob) report.site = await folderBytes(outDir);
         report.outputChars = state.options.outputChars;
         const file = process.env.CODEX_ARCHIVE_REPORT ? path.resolve(process.env.CODEX_ARCHIVE_REPORT) : reportPath(state.root);
         await writeReport(report, file, outDir);
@@ -154,7 +155,6 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
             `Long outputs: ${outputs} cut to their first and last lines, ${state.options.outputChars} characters each (${mb} MB of their middles not published; outputChars: 'all' publishes them whole).`,
           );
         }
-        // With a search job the build script measures the site again once the index is built.
         const tooBig = searchJob ? null : sizeWarning(report.site.bytes, state.options.outputChars);
         if (tooBig) logger.warn(tooBig);
         // Last: the verifier kept scanning through the search phase.
