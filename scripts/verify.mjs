@@ -43,14 +43,14 @@ try {
     console.error(`verify: the cache file must be outside the scanned folder (${cacheFile}).`);
     process.exit(2);
   }
-  const { findings, filesScanned, bytesScanned, filesReused } = await verifyDirectory(dir, {
+  const { findings, filesScanned, bytesScanned, filesReused, filesKnown } = await verifyDirectory(dir, {
     emailAllowlist,
     ...(cacheFile ? { cacheFile } : {}),
     ...(threads !== undefined ? { threads } : {}),
   });
   for (const f of findings) console.log(`${f.file}:${f.line} ${f.rule}`);
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  const reused = filesReused ? ` (+${filesReused} unchanged files found clean before)` : '';
+  const reused = filesReused ? ` (+${filesReused} unchanged files found clean before)${filesKnown ? ` (${filesKnown} of them known files, not read)` : ''}` : '';
   const summary = `verify: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${filesScanned} files (${(bytesScanned / 1e6).toFixed(1)} MB, ${secs} s)${reused} under ${dir}`;
   if (findings.length) {
     console.error(summary);

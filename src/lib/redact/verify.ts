@@ -3,10 +3,10 @@
  * redactor; placeholders are ignored. Reports file, rule and line, never the value.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, type BigIntStats } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
@@ -28,6 +28,8 @@ export interface VerifyResult {
   bytesScanned: number;
   /** Files skipped because the same bytes were found clean before (with `cacheFile`). */
   filesReused?: number;
+  /** Of `filesReused`, those recognised as a known file without being read (see "Known files"). */
+  filesKnown?: number;
 }
 
 const TEXT_FILE = /\.(?:html|js|mjs|json|txt|xml)$/i;
@@ -45,7 +47,8 @@ export interface VerifyOptions extends Partial<RedactionOptions> {
    * A file (outside the scanned folder) of verdicts from earlier scans: the hashes of files found
    * clean. A file is skipped only when its exact bytes were found clean by the same detectors
    * (same detector sources and package versions) with the same options; it is rewritten with
-   * the clean files of this scan.
+   * the clean files of this scan. Beside it (`knownFilesPath`) the scan records which files held
+   * those bytes (see "Known files" below), so an unchanged file is recognised without reading it.
    */
   cacheFile?: string;
   /**
@@ -54,6 +57,32 @@ export interface VerifyOptions extends Partial<RedactionOptions> {
    */
   threads?: number;
 }
+
+/*
+ * Known files. Hashing every file to find its verdict reads the whole site (1.2 GB, ~5 s at
+ * 20,000 sessions) although an incremental build links most of it unchanged from the last site
+ * (src/integration/incremental.ts, pagefind.ts). So for each file found clean the scan also
+ * records the file itself (`knownFilesPath`): `device:inode` -> `size:mtimeNs:kind:key`, stat
+ * taken before the file was read. A file whose device, inode, size, modification time and decode
+ * kind are those recorded is taken to hold the recorded bytes, and is not read. Why that is sound:
+ * - any write to a file (write, truncate, mmap) sets its modification time to the current time,
+ *   nanoseconds on Linux file systems; a file is recorded only when its modification time was at
+ *   least KNOWN_FILE_MARGIN_MS before the scan started, so on a file system with coarse
+ *   timestamps (1-2 s) a write after the stat still gets a later time than the recorded one;
+ * - the stat is taken before the bytes are read, so a write while they are read leaves a newer
+ *   modification time than the one recorded, and the next scan reads the file again;
+ * - a file replaced by another (rename, delete and create; also a new file that gets a freed
+ *   inode number) is a new inode or has a new modification time, unless a tool sets it back to
+ *   the exact nanosecond of the recorded file of the same size and inode number;
+ * - device and inode are compared, so a copy elsewhere never passes for the recorded file, and
+ *   a file system without inode numbers (0) never uses the record;
+ * - the record is used only under the same detectors and options (the verdict prefix) and while
+ *   its key is still a clean verdict.
+ * Not covered: someone deliberately writing a file and resetting its modification time. The
+ * verifier guards against the build's own mistakes, and such a person could as well change the
+ * site after the verifier ran.
+ */
+const KNOWN_FILE_MARGIN_MS = 3000;
 
 /** Files and packages whose change means the detectors changed. */
 function detectorVersion(): string {
@@ -150,8 +179,12 @@ interface Job {
 interface FileOutcome {
   /** Verdict key (empty without a cache). */
   key: string;
+  /** `[device:inode, size:mtimeNs:kind:key]` of a clean file old enough to be recognised next time. */
+  known?: [string, string];
   /** Skipped: the same bytes were found clean before. */
   reused: boolean;
+  /** Reused without reading: a known file. */
+  unread?: boolean;
   /** Decoded and scanned (characters in `chars`). */
   scanned: boolean;
   chars: number;
@@ -172,6 +205,10 @@ interface CheckContext {
   prefix: string;
   /** Keys of files found clean before; null without a cache. */
   clean: Set<string> | null;
+  /** Known files (`device:inode` -> `size:mtimeNs:kind:key`); null without a cache. */
+  known: Map<string, string> | null;
+  /** Files last modified before this time (ns since the epoch) may be recorded as known. */
+  knownBefore: bigint;
   scan: (text: string, file: string) => VerifyFinding[];
 }
 
@@ -195,10 +232,17 @@ function listFolder(rel: string, ctx: CheckContext): FolderOutcome {
   return out;
 }
 
+/** How a file is decoded, part of its verdict key: Pagefind's compressed files or text. */
+const decodeKind = (path: string): 'pf' | 'text' => (PAGEFIND_FILE.test(path) ? 'pf' : 'text');
+
 /** The verdict key of one file's bytes: detectors and options (`prefix`), decode kind, bytes. */
 function verdictKey(prefix: string, path: string, bytes: Buffer): string {
-  const kind = PAGEFIND_FILE.test(path) ? 'pf' : 'text';
-  return createHash('sha256').update(prefix).update(kind).update(bytes).digest('base64url');
+  return createHash('sha256').update(prefix).update(decodeKind(path)).update(bytes).digest('base64url');
+}
+
+/** What a known-file record says about a file: `size:mtimeNs:kind:` (its verdict key follows). */
+function knownFacts(st: BigIntStats, kind: string): string {
+  return `${st.size}:${st.mtimeNs}:${kind}:`;
 }
 
 /** Reused read buffer of `hashFile` (one per thread). */
@@ -224,11 +268,24 @@ function hashFile(prefix: string, path: string): string {
  */
 function checkFile(rel: string, ctx: CheckContext): FileOutcome {
   const path = abs(ctx, rel);
-  if (ctx.clean) {
-    const key = hashFile(ctx.prefix, path);
-    if (ctx.clean.has(key)) return { key, reused: true, scanned: false, chars: 0, findings: [] };
+  if (!ctx.clean) return checkBytes(rel, readFileSync(path), ctx);
+  // Stat before reading: a write from now on leaves a newer modification time (see "Known files").
+  const st = ctx.known ? lstatSync(path, { bigint: true }) : null;
+  const id = st && st.ino !== 0n ? `${st.dev}:${st.ino}` : null;
+  const facts = id ? knownFacts(st!, decodeKind(rel)) : '';
+  const record = id ? ctx.known!.get(id) : undefined;
+  let outcome: FileOutcome | null = null;
+  if (record?.startsWith(facts)) {
+    const key = record.slice(facts.length);
+    if (ctx.clean.has(key)) outcome = { key, reused: true, unread: true, scanned: false, chars: 0, findings: [] };
   }
-  return checkBytes(rel, readFileSync(path), ctx);
+  if (!outcome) {
+    const key = hashFile(ctx.prefix, path);
+    outcome = ctx.clean.has(key) ? { key, reused: true, scanned: false, chars: 0, findings: [] } : checkBytes(rel, readFileSync(path), ctx);
+  }
+  const clean = outcome.reused || (outcome.scanned && outcome.findings.length === 0);
+  if (id && clean && st!.mtimeNs < ctx.knownBefore) outcome.known = [id, facts + outcome.key];
+  return outcome;
 }
 
 /** Decodes and scans one file's bytes (`rel` decides how they are decoded and names findings). */
@@ -295,11 +352,25 @@ export async function saveVerdicts(cacheFile: string, prefix: string, keys: Iter
       // No file yet, or not readable: nothing to keep.
     }
   }
-  await mkdir(dirname(cacheFile), { recursive: true });
-  const tmp = `${cacheFile}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  await writeAtomically(cacheFile, JSON.stringify({ prefix, clean: [...all].sort() }));
+}
+
+/**
+ * The known files of a verdict file live beside it (`verified.json` -> `verified.known.json`):
+ * only `verifyDirectory` writes them, and what they hold depends on when files were written, while
+ * the verdicts themselves depend only on bytes.
+ */
+export function knownFilesPath(cacheFile: string): string {
+  return join(dirname(cacheFile), `${basename(cacheFile, '.json')}.known.json`);
+}
+
+/** Writes a file by renaming a temporary one over it. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, JSON.stringify({ prefix, clean: [...all].sort() }));
-    await rename(tmp, cacheFile);
+    await writeFile(tmp, text);
+    await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
@@ -324,6 +395,8 @@ interface WorkerSetup {
   root: string;
   prefix: string;
   clean: string[] | null;
+  known: Record<string, string> | null;
+  knownBefore: bigint;
   scanOptions: VerifyOptions;
 }
 
@@ -333,7 +406,14 @@ type ToWorker = { type: 'jobs'; jobs: Job[] } | { type: 'end' };
 /** The worker side: do the jobs it is sent, answer with their outcomes. */
 function runWorker(setup: WorkerSetup): void {
   const port = parentPort!;
-  const ctx: CheckContext = { root: setup.root, prefix: setup.prefix, clean: setup.clean ? new Set(setup.clean) : null, scan: makeScanner(setup.scanOptions) };
+  const ctx: CheckContext = {
+    root: setup.root,
+    prefix: setup.prefix,
+    clean: setup.clean ? new Set(setup.clean) : null,
+    known: setup.known ? new Map(Object.entries(setup.known)) : null,
+    knownBefore: setup.knownBefore,
+    scan: makeScanner(setup.scanOptions),
+  };
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'end') {
       port.close();
@@ -359,8 +439,9 @@ class Queue {
   private files: Job[] = [];
   private fileHead = 0;
   filesSeen = 0;
-  readonly result: VerifyResult = { findings: [], filesScanned: 0, bytesScanned: 0, filesReused: 0 };
+  readonly result: VerifyResult = { findings: [], filesScanned: 0, bytesScanned: 0, filesReused: 0, filesKnown: 0 };
   readonly cleanNow: string[] = [];
+  readonly knownNow: [string, string][] = [];
   private readonly keepVerdicts: boolean;
 
   constructor(keepVerdicts: boolean) {
@@ -397,12 +478,14 @@ class Queue {
     }
     const f = o.outcome;
     if (f.reused) this.result.filesReused!++;
+    if (f.unread) this.result.filesKnown!++;
     if (f.scanned) {
       this.result.filesScanned++;
       this.result.bytesScanned += f.chars;
       this.result.findings.push(...f.findings);
     }
     if (this.keepVerdicts && (f.reused || (f.scanned && f.findings.length === 0))) this.cleanNow.push(f.key);
+    if (this.keepVerdicts && f.known) this.knownNow.push(f.known);
   }
 }
 
@@ -468,17 +551,27 @@ export async function verifyDirectory(dir: string, options: VerifyOptions = {}):
   const scanOptions = scanOptionsOf(options);
   // Verdict key: detectors + options + how the file is decoded + its exact bytes.
   const prefix = cacheFile ? verdictPrefix(scanOptions) : '';
+  // Files modified since this time are not recorded as known (see "Known files").
+  const knownBefore = BigInt(Date.now() - KNOWN_FILE_MARGIN_MS) * 1_000_000n;
   let clean: Set<string> | null = null;
+  let known: Record<string, string> | null = null;
   if (cacheFile) {
     clean = new Set();
+    known = {};
     try {
       const saved = JSON.parse(await readFile(cacheFile, 'utf8')) as { prefix: string; clean: string[] };
       if (saved.prefix === prefix) clean = new Set(saved.clean);
     } catch {
       // No earlier verdicts.
     }
+    try {
+      const saved = JSON.parse(await readFile(knownFilesPath(cacheFile), 'utf8')) as { prefix: string; known: Record<string, string> };
+      if (saved.prefix === prefix) known = saved.known;
+    } catch {
+      // No known files.
+    }
   }
-  const ctx: CheckContext = { root: dir, prefix, clean, scan: makeScanner(scanOptions) };
+  const ctx: CheckContext = { root: dir, prefix, clean, known: known ? new Map(Object.entries(known)) : null, knownBefore, scan: makeScanner(scanOptions) };
   const queue = new Queue(Boolean(cacheFile));
   const count = threads ?? Math.min(4, availableParallelism());
   // By default, list folders here until the site proves big enough for threads.
@@ -486,13 +579,17 @@ export async function verifyDirectory(dir: string, options: VerifyOptions = {}):
     while (queue.size > 0 && (count < 2 || queue.filesSeen < MIN_FILES_FOR_WORKERS)) queue.add(runJob(queue.take(1)[0]!, ctx));
   }
   if (count >= 1 && queue.size > 0) {
-    await runPool(count, { [WORKER_TAG]: true, root: dir, prefix, clean: clean ? [...clean] : null, scanOptions }, queue);
+    await runPool(count, { [WORKER_TAG]: true, root: dir, prefix, clean: clean ? [...clean] : null, known, knownBefore, scanOptions }, queue);
   }
   while (queue.size > 0) queue.add(runJob(queue.take(1)[0]!, ctx));
-  const { result, cleanNow } = queue;
+  const { result, cleanNow, knownNow } = queue;
   // Stable sort: findings of one file (or of the names in one folder) keep their own order.
   result.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   // Only this site's clean files: verdicts of files no longer in it are dropped.
-  if (cacheFile) await saveVerdicts(cacheFile, prefix, cleanNow);
+  if (cacheFile) {
+    await saveVerdicts(cacheFile, prefix, cleanNow);
+    knownNow.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    await writeAtomically(knownFilesPath(cacheFile), JSON.stringify({ prefix, known: Object.fromEntries(knownNow) }));
+  }
   return result;
 }
