@@ -5,7 +5,7 @@
  * page is), and `/_astro/` references inside the CSS files to `../_astro/`.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Escapes a string for use inside a RegExp. */
@@ -22,6 +22,16 @@ export function assetPrefixPattern(base: string): RegExp {
 /** Rewrites one HTML page; `depth` is how many folders below the site root it lives. */
 export function relativiseHtml(html: string, base: string, depth: number): string {
   return html.replace(assetPrefixPattern(base), (_m, quote: string) => `${quote}${'../'.repeat(depth)}_astro/`);
+}
+
+/**
+ * Replaces a file by writing a new one and renaming it over: a page may be a hard link shared with
+ * the published site or Astro's cache (incremental.ts), which a write in place would change too.
+ */
+async function replaceFile(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
 }
 
 async function* walk(dir: string): AsyncGenerator<string> {
@@ -57,16 +67,16 @@ export async function relativiseSite(outDir: string, base: string, only?: Readon
       const html = await readFile(file, 'utf8');
       const next = relativiseHtml(html, base, rel.length - 1);
       if (next !== html) {
-        await writeFile(file, next);
+        await replaceFile(file, next);
         changed++;
         const cached = cacheDir ? path.join(cacheDir, 'dist', ...rel) : null;
-        if (cached && existsSync(cached)) await writeFile(cached, next);
+        if (cached && existsSync(cached)) await replaceFile(cached, next);
       }
     } else if (rel[0] === '_astro' && file.endsWith('.css')) {
       const css = await readFile(file, 'utf8');
       const next = css.replace(pattern, (_m, quote: string) => `${quote}${'../'.repeat(rel.length - 1)}_astro/`);
       if (next !== css) {
-        await writeFile(file, next);
+        await replaceFile(file, next);
         changed++;
       }
     }
