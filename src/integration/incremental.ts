@@ -12,10 +12,27 @@
  *   every option that changes output + the package version + the excluded ids; if the known
  *   state of a session it looked up changed, or we have no record of it, a fresh random key.
  * - index pages: the same option hash + a hash of their props (the summaries they list).
+ *
+ * Placing reused pages. Astro restores a skipped page by copying its cache copy into the output
+ * folder, one page at a time (~1 ms a page: 20 s at 20,000 sessions), but skips the copy when the
+ * file is already there. Under scripts/build.mjs the output folder is a new folder beside the
+ * published site, so a reused session page is hard-linked from the published site before Astro
+ * gets to it (`placeReused`). A link shares the published file's bytes, so:
+ * - only a page whose published file is exactly the one the last build left is linked (its
+ *   device, inode, size and modification time, recorded in its sidecar: `stampPages`), so its
+ *   bytes are the ones Astro would restore for the same key (a write changes the modification
+ *   time; a file replaced is another inode);
+ * - a linked page that renders after all (Astro skips by more than our key: its template code,
+ *   its config) is unlinked before Astro writes it (`unplace`, called when a page renders), so
+ *   Astro's write makes a new file and never writes into the published one;
+ * - nothing else writes into a page of the output folder in place (relative-assets.ts writes
+ *   by rename), and the cache copies stay separate files, so Astro's writes into its cache never
+ *   reach a published page;
+ * - a build that fails removes its folder: links go, the published files stay as they were.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, rmSync, type BigIntStats } from 'node:fs';
+import { copyFile, link, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Session } from '../lib/model/session.ts';
 import type { RecordCounts } from '../lib/normalise/builder.ts';
@@ -44,6 +61,33 @@ export interface PageSidecar {
   assets: string[];
   /** Session ids the page asked about, and whether each had a page then. */
   lookups: Record<string, boolean>;
+  /**
+   * The page file the last build left in its output folder (`device:inode:size:mtimeNs`), when it
+   * was older than STAMP_MARGIN_MS then: a published file that still matches may be linked.
+   */
+  file?: string;
+}
+
+/** Where scripts/build.mjs builds (a new folder) and the site it replaces. */
+export interface SiteFolders {
+  /** The folder Astro writes into. */
+  outDir: string;
+  /** The published site the build replaces (may not exist). */
+  previous: string;
+}
+
+/**
+ * A page file is stamped only if it was last written this long before the stamp: a same-size
+ * write within the same timestamp tick as the stamped one would keep its modification time. A
+ * time with a fraction of a second comes from a file system with fine timestamps (ext4, xfs,
+ * btrfs, tmpfs: the kernel's tick, at most 10 ms; NTFS 100 ns; exFAT 10 ms); a whole second may
+ * be a coarse one (HFS+ 1 s, FAT 2 s).
+ */
+const STAMP_MARGIN_MS = { fine: 100, coarse: 3000 };
+
+/** `device:inode:size:mtimeNs` of a file. */
+function fileStamp(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
 }
 
 interface SidecarFile {
@@ -59,8 +103,15 @@ export class IncrementalStore {
   readonly fresh = new Map<string, PageSidecar>();
   /** Key given to each session page this build. */
   readonly keys = new Map<string, { base: string; key: string }>();
+  /** Where reused pages are linked from and to; null: never link (see the header). */
+  readonly site: SiteFolders | null;
+  /** Site paths (`s/<slug>/`) of the pages linked from the previous site and not rendered. */
+  readonly linked = new Set<string>();
+  /** Linked pages that rendered after all (unlinked first). */
+  unplaced = 0;
 
-  constructor(cacheDir: string) {
+  constructor(cacheDir: string, site: SiteFolders | null = null) {
+    this.site = site && path.resolve(site.outDir) !== path.resolve(site.previous) ? site : null;
     this.dir = path.join(cacheDir, 'codex-archive');
     this.previous = new Map();
     try {
@@ -86,6 +137,58 @@ export class IncrementalStore {
     return key;
   }
 
+  /**
+   * Links a reused session page (`here`, its site path) from the previous site into the output
+   * folder, so Astro finds it there and copies nothing. Only when the previous site's file is the
+   * one the last build stamped; anything else is left to Astro's restore from its cache.
+   */
+  placeReused(id: string, here: string): boolean {
+    const prev = this.previous.get(id);
+    if (!this.site || !prev?.file || this.keys.get(id)?.key !== prev.key) return false;
+    const from = path.join(this.site.previous, here, 'index.html');
+    const to = path.join(this.site.outDir, here, 'index.html');
+    try {
+      const st = lstatSync(from, { bigint: true });
+      if (!st.isFile() || fileStamp(st) !== prev.file) return false;
+      mkdirSync(path.dirname(to), { recursive: true });
+      linkSync(from, to);
+    } catch {
+      return false;
+    }
+    this.linked.add(here);
+    return true;
+  }
+
+  /**
+   * Called as a page renders, before Astro writes it: a page linked by `placeReused` is unlinked,
+   * so Astro's write creates a new file instead of writing into the published one.
+   */
+  unplace(here: string): void {
+    if (!this.site || !this.linked.delete(here)) return;
+    rmSync(path.join(this.site.outDir, here, 'index.html'), { force: true });
+    this.unplaced++;
+  }
+
+  /**
+   * Records, in each current page's sidecar, the page file this build leaves in `outDir` (see
+   * `placeReused`). Runs once nothing writes pages any more.
+   */
+  stampPages(outDir: string, current: Map<string, PageSidecar>): void {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const fine = now - BigInt(STAMP_MARGIN_MS.fine) * 1_000_000n;
+    const coarse = now - BigInt(STAMP_MARGIN_MS.coarse) * 1_000_000n;
+    for (const sidecar of current.values()) {
+      delete sidecar.file;
+      try {
+        const st = lstatSync(path.join(outDir, sidecar.offline.path, 'index.html'), { bigint: true });
+        const old = st.mtimeNs < (st.mtimeNs % 1_000_000_000n === 0n ? coarse : fine);
+        if (st.isFile() && st.ino !== 0n && old) sidecar.file = fileStamp(st);
+      } catch {
+        // No page file: nothing to link next time.
+      }
+    }
+  }
+
   /** Path of an asset in the persistent asset store. */
   assetFile(rel: string): string {
     return path.join(this.dir, 'assets', rel.replace(/^_assets\//, ''));
@@ -104,12 +207,21 @@ export class IncrementalStore {
     }
   }
 
-  /** Restores an asset of a skipped page into the output folder. */
+  /**
+   * Restores an asset of a skipped page into the output folder: a hard link to the store's file
+   * (the same file across builds, so the verifier recognises it unscanned), a copy across file
+   * systems. Assets are content-addressed and written only when absent (session-page.ts
+   * `writeOnce`), so nothing writes into a linked one.
+   */
   async restoreAsset(outDir: string, rel: string): Promise<boolean> {
     const target = path.join(outDir, rel);
     if (existsSync(target)) return false;
     await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(this.assetFile(rel), target);
+    try {
+      await link(this.assetFile(rel), target);
+    } catch {
+      await copyFile(this.assetFile(rel), target);
+    }
     return true;
   }
 

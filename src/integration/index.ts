@@ -14,9 +14,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { resolveOptions, type CodexArchiveOptions } from './options.ts';
-import { OFFLINE_INDEX_PATH, renderOfflineIndex } from './offline-index.ts';
+import { OFFLINE_INDEX_PATH, offlineIndexParts } from './offline-index.ts';
 import { buildPagefindIndex, shardName } from './pagefind.ts';
 import { SEARCH_JOB_ENV, writeSearchJob } from './search-job.ts';
+import { writeParts } from './utils/write-parts.ts';
 import { dayKey } from './utils/dates.ts';
 import { folderBytes, sizeWarning } from './utils/site-size.ts';
 import { pageRedactor } from './redaction.ts';
@@ -24,10 +25,26 @@ import { relativiseSite } from './relative-assets.ts';
 import { reportLine } from '../lib/report.ts';
 import { reportPath, writeReport } from './report.ts';
 import { getState, initState } from './state.ts';
-import { IncrementalStore, hashOf, packageVersion } from './incremental.ts';
+import { IncrementalStore, hashOf, packageVersion, type SiteFolders } from './incremental.ts';
 import { finishPageVerifier, startPageVerifier, type PageVerifier } from './page-verifier.ts';
 
 export type { CodexArchiveOptions } from './options.ts';
+
+/**
+ * Where reused session pages may be linked from (incremental.ts, "Placing reused pages"): only
+ * under scripts/build.mjs, which builds into a new folder (`CODEX_ARCHIVE_BUILD_TMP`) beside the
+ * site it replaces (`CODEX_ARCHIVE_OUT`), and only when no other integration has a hook that runs
+ * after pages are written: such a hook could rewrite a page in place, i.e. write into the
+ * published file a link shares. Plain `astro build` empties its own folder first: nothing to link.
+ */
+function siteFolders(outDir: string, integrations: AstroIntegration[]): SiteFolders | null {
+  const { CODEX_ARCHIVE_BUILD_TMP: tmp, CODEX_ARCHIVE_OUT: previous } = process.env;
+  if (process.env.CODEX_ARCHIVE_LINK_PAGES === '0') return null;
+  if (!tmp || !previous || path.resolve(tmp) !== path.resolve(outDir)) return null;
+  const lateHooks = ['astro:build:generated', 'astro:build:done'] as const;
+  if (integrations.some((i) => i.name !== 'codex-archive' && lateHooks.some((h) => i.hooks?.[h]))) return null;
+  return { outDir, previous };
+}
 
 /** The integration. Options are documented on `CodexArchiveOptionsSchema` (options.ts). */
 export default function codexArchive(userOptions: CodexArchiveOptions = {}): AstroIntegration {
@@ -70,7 +87,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         state.outputKey = hashOf([state.outputKey, config.base, config.site ?? '']);
         state.cacheDir = fileURLToPath(config.cacheDir);
         state.report.cacheDir = state.cacheDir;
-        if (state.command === 'build') state.incremental = new IncrementalStore(state.cacheDir);
+        if (state.command === 'build') state.incremental = new IncrementalStore(state.cacheDir, siteFolders(state.outDir, config.integrations));
       },
       'astro:build:start': () => {
         const state = getState();
@@ -88,8 +105,8 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         // Pages Astro restored from its cache ran none of our code: add what they contributed.
         const incremental = state.incremental;
         let reused = 0;
-        if (incremental) {
-          const current = incremental.current();
+        const current = incremental?.current();
+        if (incremental && current) {
           for (const [id, sidecar] of current) {
             if (incremental.fresh.has(id)) continue;
             reused++;
@@ -103,8 +120,12 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
               else if (rel.startsWith('_assets/out/')) report.assets.largeOutputs++;
             }
           }
-          await incremental.save(current);
-          report.incremental = { sessionPagesRendered: incremental.fresh.size, sessionPagesReused: reused };
+          report.incremental = {
+            sessionPagesRendered: incremental.fresh.size,
+            sessionPagesReused: reused,
+            sessionPagesLinked: incremental.linked.size,
+          };
+          if (incremental.unplaced) logger.info(`${incremental.unplaced} session pages linked from the previous site rendered after all (unlinked first).`);
           report.time('restore', performance.now() - t);
           t = performance.now();
         }
@@ -115,11 +136,16 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         // GitHub Pages runs Jekyll unless told not to, and Jekyll drops `_astro/` and `_assets/`.
         await writeFile(path.join(outDir, '.nojekyll'), '');
         report.time('relative links', performance.now() - t);
+        if (incremental && current) {
+          // Pages are final now: stamp them for the next build's links, then save the sidecars.
+          incremental.stampPages(outDir, current);
+          await incremental.save(current);
+        }
 
         t = performance.now();
         const offlineFile = path.join(outDir, OFFLINE_INDEX_PATH);
         await mkdir(path.dirname(offlineFile), { recursive: true });
-        await writeFile(offlineFile, renderOfflineIndex(state.offline.values()));
+        await writeParts(offlineFile, offlineIndexParts(state.offline.values()));
         report.time('offline index', performance.now() - t);
 
         t = performance.now();

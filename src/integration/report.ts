@@ -42,8 +42,11 @@ export class BuildReport {
   /** Size of the built site (every file) when the integration is done: what gets published. */
   site = { bytes: 0, files: 0 };
   timings: Record<string, number> = {};
-  /** Incremental build: session pages rendered in this build and restored from the cache. */
-  incremental: { sessionPagesRendered: number; sessionPagesReused: number } | null = null;
+  /**
+   * Incremental build: session pages rendered in this build and restored from the cache, and how
+   * many of those restored were hard-linked from the previous site (incremental.ts).
+   */
+  incremental: { sessionPagesRendered: number; sessionPagesReused: number; sessionPagesLinked: number } | null = null;
   /** Astro's cache folder: where incremental records and the verifier's verdicts are kept. */
   cacheDir: string | null = null;
 

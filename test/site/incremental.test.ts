@@ -3,14 +3,20 @@
  * cold, then again with nothing changed, then after one turn is appended to one session; each
  * incremental result must be byte-identical (every file's hash) to a cold build of the same
  * input, and the unchanged rebuild must actually reuse pages, search shards and verdicts.
+ *
+ * Reused session pages are hard links to the previous site's files (incremental.ts, "Placing
+ * reused pages"), so the previous site must never be written through them: not when Astro renders
+ * a linked page after all, not when a build is interrupted, and a page changed in place in the
+ * published site must not be linked (it is restored from Astro's cache instead).
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendToSession, firstRollout, generateHome } from '../../scripts/synth/generate.mjs';
-import { fileHashes, runBuildScript } from './build-once.ts';
+import { fileHashes, projectRoot, runBuildScript } from './build-once.ts';
 
 let dir: string;
 let home: string;
@@ -33,6 +39,30 @@ let skippedHashes: Record<string, string>;
 let changed: Awaited<ReturnType<typeof build>>;
 let changedHashes: Record<string, string>;
 let reference: Record<string, string>;
+/** Inode of every session page of the cold site, by relative path. */
+let coldInodes: Record<string, number>;
+let nochangeInodes: Record<string, number>;
+
+/** Inode of every session page (`s/<slug>/index.html`) under `dist`. */
+function pageInodes(dist: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const slug of readdirSync(path.join(dist, 's'))) out[`s/${slug}/index.html`] = statSync(path.join(dist, 's', slug, 'index.html')).ino;
+  return out;
+}
+
+/**
+ * A hard-linked copy of a site: its files are the site's files under other names, so a write
+ * into one of the site's files in place shows in the copy, while the site's own folder is
+ * replaced and deleted by the next build.
+ */
+function linkedCopy(from: string, to: string): void {
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    if (e.isDirectory()) {
+      mkdirSync(path.join(to, e.name), { recursive: true });
+      linkedCopy(path.join(from, e.name), path.join(to, e.name));
+    } else linkSync(path.join(from, e.name), path.join(to, e.name));
+  }
+}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'codex-archive-incremental-'));
@@ -40,9 +70,11 @@ beforeAll(async () => {
   await generateHome({ out: home, sessions: 24, seed: 'incremental' });
   cold = await build('inc');
   coldHashes = fileHashes(cold.dist);
+  coldInodes = pageInodes(cold.dist);
   // --force: the "nothing changed" check would stop this build before Astro starts.
   nochange = await build('inc', ['--force']);
   nochangeHashes = fileHashes(nochange.dist);
+  nochangeInodes = pageInodes(nochange.dist);
   skipped = await build('inc');
   skippedHashes = fileHashes(skipped.dist);
   appendToSession(home, firstRollout(home));
@@ -63,14 +95,24 @@ describe('incremental build', () => {
   });
 
   it('reuses every session page, every search shard and every verdict when nothing changed', () => {
-    expect(cold.report.incremental).toEqual({ sessionPagesRendered: 24, sessionPagesReused: 0 });
-    expect(nochange.report.incremental).toEqual({ sessionPagesRendered: 0, sessionPagesReused: 24 });
+    expect(cold.report.incremental).toEqual({ sessionPagesRendered: 24, sessionPagesReused: 0, sessionPagesLinked: 0 });
+    expect(nochange.report.incremental).toMatchObject({ sessionPagesRendered: 0, sessionPagesReused: 24 });
     expect(nochange.log).toMatch(/\(restored\)/);
     expect(nochange.log).toMatch(/Search index: 24 session pages in \d+ shards \(0 built, \d+ reused\)/);
     expect(nochange.log).toMatch(/verify: 0 findings in 0 files .*\(\+\d+ unchanged files found clean before\)/);
     // The report still counts every session.
     expect(nochange.report.sessions).toBe(cold.report.sessions);
     expect(nochange.report.reader).toEqual(cold.report.reader);
+  });
+
+  it('links reused session pages from the previous site instead of copying them', () => {
+    // A page written in the last moments of the cold build is not stamped (incremental.ts,
+    // STAMP_MARGIN_MS) and is copied instead; nearly all are linked.
+    const linked = nochange.report.incremental.sessionPagesLinked;
+    expect(linked).toBeGreaterThan(12);
+    const same = Object.keys(coldInodes).filter((page) => nochangeInodes[page] === coldInodes[page]);
+    expect(same.length).toBe(linked);
+    expect(nochange.log).toMatch(/\(cached\)/);
   });
 
   it('stops early when nothing changed, leaving the site and the report as they were', () => {
@@ -87,7 +129,78 @@ describe('incremental build', () => {
   it('after one session grew, matches a cold build of the same home', () => {
     expect(changedHashes).toEqual(reference);
     expect(changedHashes).not.toEqual(coldHashes);
-    expect(changed.report.incremental).toEqual({ sessionPagesRendered: 1, sessionPagesReused: 23 });
+    expect(changed.report.incremental).toMatchObject({ sessionPagesRendered: 1, sessionPagesReused: 23 });
     expect(changed.log).toMatch(/Search index: 24 session pages in \d+ shards \(1 built, \d+ reused\)/);
   });
+});
+
+describe('pages linked from the previous site', () => {
+  /** The `inc` site as the last build left it (a hard-linked copy) and its files' hashes. */
+  function keepPrevious(name: string): { copy: string; hashes: Record<string, string> } {
+    const copy = path.join(dir, name);
+    mkdirSync(copy);
+    linkedCopy(changed.dist, copy);
+    return { copy, hashes: fileHashes(copy) };
+  }
+
+  it('are written as new files when Astro renders them after all, leaving the previous site as it was', async () => {
+    const previous = keepPrevious('before-rerender');
+    // Without its own record Astro renders every page, while our keys say "reused": every
+    // session page is linked, then unlinked as it renders.
+    rmSync(path.join(dir, 'inc', 'cache', 'incremental-build.json'));
+    const rerendered = await build('inc', ['--force']);
+    expect(rerendered.report.incremental).toEqual({ sessionPagesRendered: 24, sessionPagesReused: 0, sessionPagesLinked: 0 });
+    // Nearly every page was stamped by the last build, so linked, so unlinked as it rendered.
+    const unlinked = Number(/(\d+) session pages linked from the previous site rendered after all \(unlinked first\)/.exec(rerendered.log)?.[1]);
+    expect(unlinked).toBeGreaterThan(12);
+    expect(fileHashes(previous.copy)).toEqual(previous.hashes);
+    expect(fileHashes(rerendered.dist)).toEqual(reference);
+  }, 300_000);
+
+  it('are not linked when the published file was changed in place; the change is not carried over', async () => {
+    const dist = path.join(dir, 'inc', 'dist');
+    const page = Object.keys(pageInodes(dist))[0]!;
+    const file = path.join(dist, page);
+    const original = readFileSync(file);
+    // Same size, same inode, other bytes: only its modification time tells.
+    writeFileSync(file, Buffer.concat([original.subarray(0, original.length - 8), Buffer.from('tampered')]));
+    const next = await build('inc', ['--force']);
+    expect(next.report.incremental).toMatchObject({ sessionPagesRendered: 0, sessionPagesReused: 24 });
+    expect(next.report.incremental.sessionPagesLinked).toBeLessThan(24);
+    expect(readFileSync(path.join(next.dist, page))).toEqual(original);
+    expect(fileHashes(next.dist)).toEqual(reference);
+  }, 300_000);
+
+  it('stay as they were when a build is interrupted after linking them', async () => {
+    const dist = path.join(dir, 'inc', 'dist');
+    const before = fileHashes(dist);
+    const previous = keepPrevious('before-interrupt');
+    const args = ['--out', dist, '--report', path.join(dir, 'inc', 'report.json'), '--cache-dir', path.join(dir, 'inc', 'cache'), '--force'];
+    const child = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'build.mjs'), ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, CODEX_HOME: home, CODEX_ARCHIVE_SOURCES: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let sent = false;
+    const code = await new Promise<number | null>((resolve) => {
+      const watch = (d: Buffer) => {
+        output += d;
+        // Astro says "(cached)" for a page it found already in place: a linked one.
+        if (!sent && /\(cached\)/.test(output)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      };
+      child.stdout.on('data', watch);
+      child.stderr.on('data', watch);
+      child.on('close', resolve);
+    });
+    expect(sent, output).toBe(true);
+    expect(code, output).toBe(130);
+    expect(output).toMatch(/Interrupted: .* is unchanged/);
+    expect(fileHashes(dist)).toEqual(before);
+    expect(fileHashes(previous.copy)).toEqual(previous.hashes);
+    expect(readdirSync(path.join(dir, 'inc')).filter((n) => /\.building-\d+/.test(n))).toEqual([]);
+  }, 300_000);
 });

@@ -7,6 +7,7 @@ import { getState } from '../state.ts';
 import { hashOf } from '../incremental.ts';
 import { buildArchiveIndex, type ArchiveIndex, type Summary } from './archive.ts';
 import { relatedDigest, relatedSessions, type Related } from '../../lib/lineage.ts';
+import { paths } from '../utils/urls.ts';
 
 let cached: Promise<ArchiveIndex> | null = null;
 
@@ -36,7 +37,10 @@ export async function sessionCacheKey(summary: Summary): Promise<string | undefi
   // A new fork or sub-agent changes the parent's header, so it is part of the parent's key.
   const base = hashOf([state.outputKey, excludedKey, summary.digest, relatedDigest(await relatedFor(summary.id))]);
   const known = knownIds;
-  return state.incremental.sessionKey(summary.id, base, (id) => known.has(id));
+  const key = state.incremental.sessionKey(summary.id, base, (id) => known.has(id));
+  // A reused page is linked from the published site now, so Astro does not copy it (incremental.ts).
+  state.incremental.placeReused(summary.id, paths.session(summary.id));
+  return key;
 }
 
 /** Forks and sub-agents of a session, from the whole archive (a rollout names only its parent). */
@@ -56,9 +60,15 @@ export function indexCacheKey(props: unknown): string | undefined {
   return hashOf([state.outputKey, hashOf(props)]);
 }
 
-/** Records that the page at this site path was rendered in this build (see relative-assets.ts). */
+/**
+ * Records that the page at this site path was rendered in this build (see relative-assets.ts).
+ * Runs before Astro writes the page: a page linked from the published site is unlinked first, so
+ * the write cannot reach the published file (incremental.ts, "Placing reused pages").
+ */
 export function pageRendered(here: string): void {
-  getState().rendered.add(here);
+  const state = getState();
+  state.rendered.add(here);
+  state.incremental?.unplace(here);
 }
 
 /** Site options pages show (title, time zone), and whether this is `astro dev`. */
