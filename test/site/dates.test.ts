@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildArchiveIndex, type Summary } from '../../src/integration/site/archive.ts';
-import { dayKey } from '../../src/integration/utils/dates.ts';
+import { dayKey, formatDateTime } from '../../src/integration/utils/dates.ts';
 
 describe('dayKey', () => {
   it('buckets an instant by the day in the configured zone', () => {
@@ -31,5 +31,21 @@ describe('buildArchiveIndex', () => {
     expect(index.years[0]!.months.map((m) => m.month)).toEqual(['05', '01']);
     expect(index.undated.map((s) => s.id)).toEqual(['c']);
     expect(index.unassigned.map((s) => s.id)).toEqual(['c']);
+  });
+});
+
+describe('formatDateTime', () => {
+  it('formats in the zone asked for, each zone with its own formatter', () => {
+    const iso = '2026-05-14T23:30:00Z';
+    expect(formatDateTime(iso, 'UTC')).toBe('14 May 2026, 23:30');
+    expect(formatDateTime(iso, 'Europe/Paris')).toBe('15 May 2026, 01:30');
+    // Asked again after another zone: a formatter kept for one zone never answers for another.
+    expect(formatDateTime(iso, 'UTC')).toBe('14 May 2026, 23:30');
+    expect(formatDateTime(iso, 'America/New_York')).toBe('14 May 2026, 19:30');
+  });
+
+  it('says so for a missing or unreadable date', () => {
+    expect(formatDateTime(null, 'UTC')).toBe('unknown date');
+    expect(formatDateTime('not a date', 'UTC')).toBe('unknown date');
   });
 });
