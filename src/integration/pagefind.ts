@@ -82,10 +82,19 @@ export interface SearchPage {
   path: string;
   /** Shard name: `yyyy-mm-1`, `yyyy-mm-2` or `undated` (see shardName). */
   shard: string;
-  /** The session's word digest, placed in the page's hidden search slot (see search-extra.ts). */
-  words: string;
+  /**
+   * The session's word digest, placed in the page's hidden search slot (see search-extra.ts), or
+   * how to read it (search-job.ts): only pages of shards that are built again are read.
+   */
+  words: string | (() => Promise<string>);
+  /** sha256 (hex) of the words, if known without reading them (part of the shard's key). */
+  wordsHash?: string;
   /** What determines the page's HTML (its incremental cache key); null: hash the HTML. */
   key: string | null;
+}
+
+function wordsOf(page: SearchPage): Promise<string> {
+  return typeof page.words === 'string' ? Promise.resolve(page.words) : page.words();
 }
 
 /** What `pagefind/shards.json` holds. */
@@ -155,7 +164,7 @@ async function shardKey(dir: string, shard: string, list: readonly SearchPage[],
   const hash = createHash('sha256').update(JSON.stringify([SHARD_FORMAT, version, shard]));
   for (const page of list) {
     hash.update(page.path).update('\0');
-    hash.update(createHash('sha256').update(page.words).digest('hex'));
+    hash.update(page.wordsHash ?? createHash('sha256').update(await wordsOf(page)).digest('hex'));
     hash.update(page.key ? page.key : await readFile(path.join(dir, page.path, 'index.html'), 'utf8'));
     hash.update('\0');
   }
@@ -244,7 +253,7 @@ async function buildShard(dir: string, job: ShardJob, service: PagefindModule, a
     for (const page of job.pages) {
       const sourcePath = `${page.path}index.html`;
       const html = await readFile(path.join(dir, sourcePath), 'utf8');
-      pending.push(index.addHTMLFile({ sourcePath, content: withSearchExtra(html, page.words) }).then((added) => check(`index ${sourcePath}`, added.errors)));
+      pending.push(index.addHTMLFile({ sourcePath, content: withSearchExtra(html, await wordsOf(page)) }).then((added) => check(`index ${sourcePath}`, added.errors)));
       if (pending.length >= ahead) await pending.shift();
     }
     await Promise.all(pending);
