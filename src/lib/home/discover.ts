@@ -4,7 +4,7 @@
  * It never throws for anything inside the source, never follows a symlink out of it, and
  * never opens credentials.
  */
-import { constants, promises as fsp, type Dirent, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, promises as fsp, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Diagnostic } from '../model/session.ts';
@@ -184,12 +184,14 @@ async function walkDir(walk: Walk, dir: string, archived: boolean): Promise<void
     try {
       // Links are resolved even when the name is not a rollout's, so that a linked folder
       // (say, sessions/ moved to another disk) is reported rather than silently ignored.
-      stat = entry.isSymbolicLink() ? await followLink(walk, p, rel) : await fsp.lstat(p);
+      // Synchronous: one file after the other through the thread pool cost ~0.1 ms a file in
+      // round trips (2-4 s of a 20,000-session rebuild), the calls themselves a few microseconds.
+      stat = entry.isSymbolicLink() ? await followLink(walk, p, rel) : lstatSync(p);
       if (stat && (!name || !stat.isFile())) {
         walk.ignored.push(rel);
         stat = null;
       }
-      if (stat) await fsp.access(p, constants.R_OK);
+      if (stat) accessSync(p, constants.R_OK);
     } catch (err) {
       walk.diagnostics.push({
         file: rel,
