@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { highlight, highlightCode, initHighlighter, langForPath, resolveLang, shikiCss } from '../../src/lib/render/highlight.ts';
+import { highlight, highlightCode, initHighlighter, langForPath, PAIR_CLASSES, resolveLang, shikiCss } from '../../src/lib/render/highlight.ts';
 import { htmlProblems } from './html-check.ts';
 
 beforeAll(() => initHighlighter());
@@ -31,7 +31,7 @@ describe('highlight', () => {
   test('colours with classes, never inline styles', () => {
     const html = highlight('const x = "a";', 'ts');
     expect(html).toMatch(/^<pre class="code lang-typescript"><code>/);
-    expect(html).toMatch(/<span class="l\w+ d\w+">const <\/span>/);
+    expect(html).toContain('<span class=k>const </span>');
     expect(html).not.toContain('style=');
   });
 
@@ -62,7 +62,7 @@ describe('highlight', () => {
     const html = highlightCode(`${long}\nconst b = 1;`, 'ts');
     const [first, second] = html.split('\n');
     expect(first).toBe(long.replace(/"/g, '&quot;'));
-    expect(second).toMatch(/^<span class="/);
+    expect(second).toMatch(/^<span class=k>/);
   });
 
   test('repeated input comes from the cache with the same result', () => {
@@ -75,8 +75,38 @@ describe('highlight', () => {
     const html = ['ts', 'bash', 'python', 'rust', 'json', 'diff', 'yaml', 'css', 'html', 'sql', 'go', 'java', 'cpp', 'toml', 'markdown']
       .map((lang) => highlightCode('// c\nconst a = "s" + 1; def f(): return None\n-x\n+y\n# h\n<a b="c">', lang))
       .join('');
-    const classes = new Set([...html.matchAll(/class="([^"]+)"/g)].flatMap((m) => m[1]!.split(' ')));
+    const classes = new Set([...html.matchAll(/class=(?:"([^"]+)"|([\w-]+))/g)].flatMap((m) => (m[1] ?? m[2])!.split(' ')));
+    expect(classes.size).toBeGreaterThan(5);
     for (const cls of classes) expect(css, cls).toContain(`.${cls} {`);
+  });
+});
+
+describe('colour pair classes', () => {
+  test('the two themes list the same scopes in the same order, so a token takes one rule in both', async () => {
+    const [light, dark] = await Promise.all([import('@shikijs/themes/github-light-default'), import('@shikijs/themes/github-dark-default')]);
+    const scopes = (theme: { default: { tokenColors?: Array<{ scope?: unknown }> } }) => (theme.default.tokenColors ?? []).map((r) => JSON.stringify(r.scope));
+    expect(scopes(light)).toEqual(scopes(dark));
+  });
+
+  test('every colour pair of the themes has its own class', async () => {
+    const [light, dark] = await Promise.all([import('@shikijs/themes/github-light-default'), import('@shikijs/themes/github-dark-default')]);
+    const l = light.default.tokenColors ?? [];
+    const d = dark.default.tokenColors ?? [];
+    const known = new Set(PAIR_CLASSES.map(([lc, dc]) => `${lc}/${dc}`));
+    const defaults = `${light.default.colors!['editor.foreground']!.toLowerCase()}/${dark.default.colors!['editor.foreground']!.toLowerCase()}`;
+    for (const [i, rule] of l.entries()) {
+      const lc = rule.settings.foreground?.toLowerCase();
+      const dc = d[i]!.settings.foreground?.toLowerCase();
+      if (!lc || !dc || `${lc}/${dc}` === defaults) continue;
+      expect(known, `${lc}/${dc}`).toContain(`${lc}/${dc}`);
+    }
+    expect(new Set(PAIR_CLASSES.map((p) => p[2])).size).toBe(PAIR_CLASSES.length);
+  });
+
+  test('tokens take one unquoted class; italic and bold add theirs', () => {
+    expect(highlightCode('fn main() {}', 'rust')).toBe('<span class=k>fn </span><span class=f>main</span>() {}');
+    expect(highlightCode('*a* **b**', 'markdown')).toBe('<span class=fi>*a* </span><span class=fb>**b**</span>');
+    expect(highlightCode('{a: 1}', 'json')).toBe('{<span class="e fi">a</span>: <span class=c>1</span>}');
   });
 });
 

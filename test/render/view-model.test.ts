@@ -116,7 +116,7 @@ describe('diffRowsHtml', () => {
     expect(highlighted).toBe(true);
     expect(html).toHaveLength(3);
     expect(html[0]).toBe('@@ -1 +1 @@');
-    expect(html[2]).toMatch(/^<span class="l\w+ d\w+">const <\/span>/);
+    expect(html[2]).toMatch(/^<span class=k>const <\/span>/);
     expect(html[1]).toContain('&lt;/td&gt;&lt;script&gt;');
     expect(html[1]).not.toContain('<script');
   });

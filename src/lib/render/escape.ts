@@ -18,6 +18,15 @@ export function escapeHtml(text: string): string {
 }
 
 /**
+ * `class=k` for one class, `class="l9 d8"` for several: an attribute value without spaces or
+ * quote characters needs no quotes (HTML's unquoted attribute syntax), and our class names are
+ * fixed strings, never session text.
+ */
+export function classAttr(classes: string): string {
+  return /^[\w-]+$/.test(classes) ? `class=${classes}` : `class="${escapeHtml(classes)}"`;
+}
+
+/**
  * Characters a reader must see rather than have act on the text: C0/C1 controls (except tab and
  * newline), DEL, and the bidirectional marks, embeddings, overrides and isolates that can make
  * code read differently from how it runs ("Trojan Source").
