@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
 import { ansiToHtml, ansiToText, applyCarriageReturns, stripNonSgr } from '../../src/lib/render/ansi.ts';
 import { htmlProblems } from './html-check.ts';
@@ -6,19 +7,32 @@ const ESC = '\u001B';
 
 describe('ansiToHtml', () => {
   test('SGR colours become classes', () => {
-    expect(ansiToHtml(`${ESC}[31mred${ESC}[0m plain`)).toBe('<span class="ansi-fg-red">red</span> plain');
+    expect(ansiToHtml(`${ESC}[31mred${ESC}[0m plain`)).toBe('<span class=a31>red</span> plain');
   });
 
   test('bold, bright and background combine', () => {
-    expect(ansiToHtml(`${ESC}[1;92;44mX${ESC}[0m`)).toBe('<span class="ansi-fg-bright-green ansi-bg-blue ansi-bold">X</span>');
+    expect(ansiToHtml(`${ESC}[1;92;44mX${ESC}[0m`)).toBe('<span class="a92 a44 a1">X</span>');
   });
 
   test('256-colour and truecolour map to the nearest token colour, never an inline style', () => {
-    expect(ansiToHtml(`${ESC}[38;5;196mA${ESC}[0m`)).toBe('<span class="ansi-fg-red">A</span>');
-    expect(ansiToHtml(`${ESC}[38;5;250mG${ESC}[0m`)).toBe('<span class="ansi-fg-white">G</span>');
+    expect(ansiToHtml(`${ESC}[38;5;196mA${ESC}[0m`)).toBe('<span class=a31>A</span>');
+    expect(ansiToHtml(`${ESC}[38;5;250mG${ESC}[0m`)).toBe('<span class=a37>G</span>');
     const tc = ansiToHtml(`${ESC}[38;2;0;200;0mB${ESC}[0m`);
-    expect(tc).toMatch(/^<span class="ansi-fg-(bright-)?green">B<\/span>$/);
+    expect(tc).toMatch(/^<span class=a(32|92)>B<\/span>$/);
     expect(tc).not.toContain('style');
+  });
+
+  test('every class it emits has a rule in session.css, background and bright included', async () => {
+    const css = await readFile(new URL('../../src/styles/session.css', import.meta.url), 'utf8');
+    const codes = [...[30, 37, 90, 97, 40, 47, 100, 107], 1, 2, 3, 4, 9];
+    const html = ansiToHtml(codes.map((c) => `${ESC}[${c}mx${ESC}[0m`).join(''));
+    const classes = [...html.matchAll(/class=(\w+)/g)].map((m) => m[1]);
+    expect(classes).toEqual(codes.map((c) => `a${c}`));
+    for (const cls of classes) expect(css, cls).toContain(`.${cls} {`);
+  });
+
+  test('reverse swaps the colours; hidden, which the page shows anyway, adds no class', () => {
+    expect(ansiToHtml(`${ESC}[7mr${ESC}[0m${ESC}[8mh${ESC}[0m`)).toBe('<span class="a30 a47">r</span>h');
   });
 
   test('cursor movement, erase, OSC titles and hyperlinks are dropped', () => {
@@ -28,7 +42,7 @@ describe('ansiToHtml', () => {
 
   test('a </pre><script> break-out inside command output stays text', () => {
     const html = ansiToHtml(`${ESC}[32m</pre><script>alert(1)</script>${ESC}[0m`);
-    expect(html).toBe('<span class="ansi-fg-green">&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;</span>');
+    expect(html).toBe('<span class=a32>&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;</span>');
     expect(htmlProblems(html)).toEqual([]);
   });
 

@@ -75,7 +75,7 @@ describe('outputView', () => {
 
   test('plain format does not interpret ANSI', () => {
     expect(outputView('\u001b[31mx', { format: 'plain' })!.headHtml).toContain('⟨U+001B⟩');
-    expect(outputView('\u001b[31mx')!.headHtml).toBe('<span class="ansi-fg-red">x</span>');
+    expect(outputView('\u001b[31mx')!.headHtml).toBe('<span class=a31>x</span>');
   });
 
   test('the full-text link appears only when something is folded or cut', () => {
