@@ -1,3 +1,4 @@
+import { Parser } from 'htmlparser2';
 import { describe, expect, test } from 'vitest';
 import SessionHeader from '../../src/components/session/SessionHeader.astro';
 import Transcript from '../../src/components/session/Transcript.astro';
@@ -119,10 +120,34 @@ describe('session page structure', () => {
     expect(transcript).toContain('<span class="status status-failed"><span aria-hidden="true">✗</span> Failed, exit code 1</span>');
   });
 
-  test('diff rows carry add, del, ctx and hunk classes and line numbers', async () => {
+  test('diff rows parse into four cells (old and new line numbers, sign, text) with a class per change', async () => {
     const { transcript } = await page();
-    for (const cls of ['diff-add', 'diff-del', 'diff-ctx', 'diff-hunk']) expect(transcript).toContain(`<tr class="${cls}">`);
-    expect(transcript).toContain('<tr class="diff-del"><td class="ln ln-old">2</td><td class="ln ln-new"></td><td class="sign">−</td><td class="text">old line</td></tr>');
+    // The rows leave out the optional </td>, </tr> and <tbody>: read them back the way a parser does.
+    const tables: string[][][] = [];
+    let row: string[] | null = null;
+    const parser = new Parser(
+      {
+        onopentag(name, attribs) {
+          if (name === 'table' && attribs.class?.split(' ').includes('diff')) tables.push([]);
+          if (name === 'tr') tables.at(-1)!.push((row = [attribs.class ?? 'ctx']));
+          if (name === 'td') row!.push('');
+        },
+        ontext(text) {
+          if (row && row.length > 1) row[row.length - 1] += text;
+        },
+        onclosetag(name) {
+          if (name === 'table') row = null;
+        },
+      },
+      { decodeEntities: true },
+    );
+    parser.end(transcript);
+    const rows = tables.flat();
+    expect(rows.length).toBeGreaterThan(3);
+    for (const r of rows) expect(r).toHaveLength(5);
+    expect(rows).toContainEqual(['del', '2', '', '−', 'old line']);
+    expect(rows).toContainEqual(['add', '', '2', '+', 'new line']);
+    expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(['hunk', 'ctx', 'add', 'del']));
   });
 
   test('noise is kept out of search: context and unknown records', async () => {

@@ -282,6 +282,25 @@ export function diffRowsHtml(rows: DiffRow[], path: string): { html: string[]; h
   return { html: rows.map((r) => safeText(r.text)), highlighted: false };
 }
 
+/** Row class per kind; a context row, the most common kind after additions, needs none. */
+const ROW_CLASSES: Record<DiffRow['kind'], string> = { add: '<tr class=add>', del: '<tr class=del>', hunk: '<tr class=hunk>', ctx: '<tr>' };
+
+/**
+ * The rows of a diff table: old line number, new line number, sign, text (session.css tells the
+ * columns apart by position). Diffs are a large share of a page's markup, so each row is written
+ * as short as HTML allows: `</td>`, `</tr>` and `<tbody>` are optional tags the parser supplies
+ * (HTML Living Standard, "Optional tags"), and the cells carry no classes. `textHtml` is safe
+ * HTML, one line per row, from `diffRowsHtml`.
+ */
+export function diffTableRowsHtml(rows: ReadonlyArray<Pick<DiffRow, 'kind' | 'oldNo' | 'newNo'>>, textHtml: readonly string[]): string {
+  let html = '';
+  for (const [i, row] of rows.entries()) {
+    const sign = row.kind === 'add' ? '+' : row.kind === 'del' ? '−' : '';
+    html += `${ROW_CLASSES[row.kind]}<td>${row.oldNo ?? ''}<td>${row.newNo ?? ''}<td>${sign}<td>${textHtml[i]!}`;
+  }
+  return html;
+}
+
 /** A patch: one diff per file with line numbers. */
 export function patchView(item: ItemOf<'patch'>) {
   const files = item.files.map((file) => {
@@ -298,13 +317,7 @@ export function patchView(item: ItemOf<'patch'>) {
       movePathHtml: file.movePath ? safeText(file.movePath) : null,
       statsText: `+${formatCount(stats.added)} −${formatCount(stats.deleted)}`,
       statsLabel: `${plural(stats.added, 'line')} added, ${plural(stats.deleted, 'line')} removed`,
-      rows: shown.map((row, i) => ({
-        rowClass: `diff-${row.kind}`,
-        sign: row.kind === 'add' ? '+' : row.kind === 'del' ? '−' : '',
-        oldNo: row.oldNo ?? null,
-        newNo: row.newNo ?? null,
-        html: html[i]!,
-      })),
+      rowsHtml: shown.length > 0 ? diffTableRowsHtml(shown, html) : null,
       cutText: rows.length > shown.length ? `${plural(rows.length - shown.length, 'more row')} not shown` : null,
     };
   });
