@@ -53,11 +53,26 @@ let related: Promise<Map<string, Related>> | null = null;
 let knownIds: Set<string> | null = null;
 let excludedKey: string | null = null;
 
-/** The cacheKey of an index page: the output options and everything its props carry. */
+/**
+ * The cacheKey of an index page: the output options and everything its props carry, each session
+ * summary by its store digest. A summary is what the loader made of its file and the store
+ * options, which its digest stands for (session page keys rely on the same); a year page's props
+ * hold every summary of that year and of its neighbours, so hashing them whole cost ~2 s at
+ * 20,000 sessions.
+ */
 export function indexCacheKey(props: unknown): string | undefined {
   const state = getState();
   if (!state.incremental) return undefined;
-  return hashOf([state.outputKey, hashOf(props)]);
+  return hashOf([state.outputKey, hashOf(JSON.stringify(props, bySummaryDigest))]);
+}
+
+/** JSON.stringify replacer: a stored summary (it carries its store digest) becomes `id:digest`. */
+function bySummaryDigest(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && 'digest' in value && 'id' in value) {
+    const { id, digest } = value as { id: unknown; digest: unknown };
+    if (typeof id === 'string' && typeof digest === 'string') return `summary:${id}:${digest}`;
+  }
+  return value;
 }
 
 /**
