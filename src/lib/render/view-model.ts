@@ -7,7 +7,7 @@ import type { Item, ImageRef } from '../model/session.ts';
 import { ansiToHtml } from './ansi.ts';
 import { diffRows, diffStats, type DiffRow } from './diff.ts';
 import { safeText } from './escape.ts';
-import { formatClock, formatCount, formatDateTime, formatDuration, machineTime, plural } from './format.ts';
+import { formatClock, formatCount, formatDateTime, formatDuration, plural } from './format.ts';
 import { highlight, highlightCode, langForPath, MAX_HIGHLIGHT_CHARS } from './highlight.ts';
 import { imageView, type ImageSrc, type ImageView } from './images.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -67,7 +67,6 @@ export interface FrameView {
   label: string;
   /** `kind-shell` style class naming the item kind. */
   kindClass: string;
-  datetime: string | null;
   /** `14:03:09`, in UTC like every time on the page (the turn heading carries the date). */
   clock: string | null;
   /** Tooltip of the label, which is the item's permalink: `Permalink · line 42` of the rollout file. */
@@ -90,7 +89,6 @@ export function frameView(item: Item, label?: string): FrameView {
     labelHtml: safeText(label ?? meta.label),
     label: label ?? meta.label,
     kindClass: `kind-${item.kind.replace(/_/g, '-')}`,
-    datetime: machineTime(item.at),
     clock: formatClock(item.at),
     linkTitle: `Permalink · line ${item.line}`,
   };
