@@ -330,10 +330,11 @@ export function patchView(item: ItemOf<'patch'>) {
   };
 }
 
-const STEP_STATUS: Record<string, { text: string; marker: string }> = {
-  completed: { text: 'Done', marker: '✓' },
-  in_progress: { text: 'In progress', marker: '▸' },
-  pending: { text: 'To do', marker: '○' },
+/** Each step's status in words; its marker is drawn by session.css from `stateClass`. */
+const STEP_STATUS: Record<string, { text: string }> = {
+  completed: { text: 'Done' },
+  in_progress: { text: 'In progress' },
+  pending: { text: 'To do' },
 };
 
 /** A plan update: explanation, checklist with statuses in words, or plan-mode markdown. */
@@ -344,7 +345,6 @@ export function planView(item: ItemOf<'plan'>) {
     steps: item.steps.map((s) => ({
       html: safeText(s.step),
       statusText: STEP_STATUS[s.status]?.text ?? s.status,
-      marker: STEP_STATUS[s.status]?.marker ?? '·',
       stateClass: `step-${STEP_STATUS[s.status] ? s.status.replace(/_/g, '-') : 'other'}`,
     })),
     textHtml: item.text ? renderMarkdown(item.text) : null,
