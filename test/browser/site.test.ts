@@ -53,13 +53,28 @@ const modes = [
 describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) => {
   const fromDisk = name.startsWith('from file');
 
+  it('lays out diff rows without cell classes or end tags: four columns, numbers in a gutter', async () => {
+    const { page } = await watchedPage(context);
+    const withPatch = [...kinds].find(([, k]) => k.has('patch'))![0];
+    await page.goto(`${root()}s/${withPatch}/index.html`);
+    const rows = await page.locator('table.diff tr').evaluateAll((trs) =>
+      trs.map((tr) => {
+        const cells = [...tr.children].map((td) => getComputedStyle(td));
+        return { cells: cells.length, number: cells[0]!.textAlign === 'right' && cells[0]!.userSelect === 'none', text: cells[3]!.whiteSpace };
+      }),
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.cells === 4 && r.number && r.text === 'pre')).toBe(true);
+    await page.close();
+  });
+
   it('renders every item kind of every session, with no CSP violation', async () => {
     const { page, problems } = await watchedPage(context);
     for (const [id, expected] of kinds) {
       await page.goto(`${root()}s/${id}/index.html`);
       expect(await page.locator('h1').count()).toBe(1);
       for (const kind of expected) {
-        const count = await page.locator(`.item.kind-${kind.replace(/_/g, '-')}`).count();
+        const count = await page.locator(`.transcript article.kind-${kind.replace(/_/g, '-')}`).count();
         expect(count, `${id}: ${kind}`).toBeGreaterThan(0);
       }
     }
