@@ -68,6 +68,8 @@ const searchJob = `${tmp}.search.json`;
 const astroStage = process.env.CODEX_ARCHIVE_BUILD_STAGE === 'astro' && Boolean(process.env.CODEX_ARCHIVE_BUILD_TMP);
 /** Default heap cap of the Astro process, MB (see docs/performance.md, "Verifier, swap and heap cap"). */
 const DEFAULT_HEAP_MB = 1024;
+/** The search index process streams pages through and keeps little: ~100 MB of heap at 20,000. */
+const SEARCH_HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=4'];
 
 /** Sources known before the build (the integration resolves the final list; checked again after). */
 function envSources() {
@@ -298,14 +300,13 @@ refuseUnsafe(out, report.sources.map((s) => s.path));
 // The search index, now that the Astro process and its memory are gone (search-job.ts).
 if (existsSync(searchJob)) {
   t = performance.now();
-  try {
-    const { runSearchJob } = await import('../src/integration/search-job.ts');
-    await runSearchJob(searchJob);
-  } catch (error) {
-    await cleanUp();
-    fail(`Build failed while building the search index; ${out} is unchanged.\n${/** @type {Error} */ (error)?.message ?? error}`);
-  }
+  // In a process of its own with a small heap (scripts/search-index.mjs says why).
+  const run = await runNode([...process.execArgv, ...SEARCH_HEAP_FLAGS, path.join(root, 'scripts', 'search-index.mjs'), searchJob], process.env);
   if (interrupted) await stopInterrupted();
+  if (run.code !== 0) {
+    await cleanUp();
+    fail(`Build failed while building the search index (see the message above); ${out} is unchanged.`);
+  }
   await rm(searchJob, { force: true });
   report.timingsMs = { ...(report.timingsMs ?? {}), pagefind: Math.round(performance.now() - t) };
   const { folderBytes, sizeWarning } = await import('../src/integration/utils/site-size.ts');
