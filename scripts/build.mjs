@@ -27,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkOutputFolder } from '../src/integration/utils/output-safety.ts';
+import { buildLockFile, releaseBuildLock, takeBuildLock } from './build-lock.mjs';
 import { inputFingerprint, recordBuild, upToDate } from './up-to-date.mjs';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -195,6 +196,12 @@ function runNode(argv, env, cwd = root) {
 }
 
 const cap = heapCap();
+
+// One build per output folder at a time (scripts/build-lock.mjs says why).
+const lockFile = buildLockFile(root, out);
+const busy = takeBuildLock(lockFile, out);
+if (busy) fail(busy);
+process.on('exit', () => releaseBuildLock(lockFile));
 
 // Leftovers of interrupted builds and unfinished deletes (only our own, by name), deleted while
 // this build runs.
