@@ -42,4 +42,17 @@ describe('IncrementalStore', () => {
     const next = new IncrementalStore(dir);
     expect(next.previous.get('s1')!.key).toBe(current.get('s1')!.key);
   });
+
+  it('writes the sidecars piece by piece, exactly as one JSON text of them all would be', async () => {
+    const store = new IncrementalStore(dir);
+    const ids = ['s1', 'id with "quotes" and \\ slash', 'ünï-😀', '__proto__'];
+    for (const id of ids) store.fresh.set(id, sidecar(store, id, [`_assets/ctx/${ids.indexOf(id)}.txt`]));
+    const current = store.current();
+    await store.save(current);
+    const text = readFileSync(path.join(dir, 'codex-archive', 'pages.json'), 'utf8');
+    const pages: Record<string, unknown> = {};
+    for (const [id, s] of current) Object.defineProperty(pages, id, { value: s, enumerable: true });
+    expect(text).toBe(JSON.stringify({ version: JSON.parse(text).version, pages }));
+    expect([...new IncrementalStore(dir).previous.keys()].sort()).toEqual([...ids].sort());
+  });
 });
