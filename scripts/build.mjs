@@ -196,6 +196,12 @@ function runNode(argv, env, cwd = root) {
 }
 
 const cap = heapCap();
+/**
+ * V8 grows the young generation of a busy process to 16-32 MB per semi-space; the Astro process
+ * allocates fast (a session page at a time) and kept ~120 MiB more RSS for it. 8 MB semi-spaces:
+ * peak 587 -> 468 MiB at 1,000 sessions, build time unchanged within noise (three runs each).
+ */
+const youngFlags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-semi-space-size')) ? [] : ['--max-semi-space-size=8'];
 
 // One build per output folder at a time (scripts/build-lock.mjs says why).
 const lockFile = buildLockFile(root, out);
@@ -270,7 +276,7 @@ t = performance.now();
     CODEX_ARCHIVE_BUILD_TMP: tmp,
     CODEX_ARCHIVE_SEARCH_JOB: searchJob,
   };
-  const run = await runNode([...process.execArgv, ...cap.flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, process.cwd());
+  const run = await runNode([...process.execArgv, ...cap.flags, ...youngFlags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, process.cwd());
   // A child that crashed (out of memory) or was killed could not remove its scratch folder.
   if (run.code !== 0 && run.pid) await rm(scratchFolder(run.pid), { recursive: true, force: true });
   if (interrupted) await stopInterrupted();
