@@ -324,7 +324,7 @@ if (existsSync(searchJob)) {
   report.timingsMs = { ...(report.timingsMs ?? {}), pagefind: Math.round(performance.now() - t) };
   const { folderBytes, sizeWarning } = await import('../src/integration/utils/site-size.ts');
   report.site = await folderBytes(tmp);
-  const tooBig = sizeWarning(report.site.bytes, report.outputChars ?? 4000);
+  const tooBig = sizeWarning(report.site.bytes, report.outputChars);
   if (tooBig) console.warn(`\n${tooBig}`);
   await writeFile(reportFile, JSON.stringify(report, null, 2) + '\n');
 }

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { resolveCodexHome } from '../lib/home/codex-home.ts';
+import { DEFAULT_OUTPUT_CHARS } from '../lib/render/output-trim.ts';
 import { CodexArchiveConfigError, describeIssue } from './utils/error-map.ts';
 import { checkOutputFolder } from './utils/output-safety.ts';
 
@@ -55,10 +56,10 @@ export const CodexArchiveOptionsSchema = z.strictObject({
    */
   outputChars: z
     .union([
-      z.number().int('not a whole number; give e.g. 4000.').min(1000, 'under 1,000 characters; a page should show at least that much of an output.').max(1_000_000, "over 1,000,000; use 'all' to publish outputs whole."),
+      z.number().int(`not a whole number; give e.g. ${DEFAULT_OUTPUT_CHARS}.`).min(1000, 'under 1,000 characters; a page should show at least that much of an output.').max(1_000_000, "over 1,000,000; use 'all' to publish outputs whole."),
       z.literal('all'),
-    ], { error: "neither a number of characters (e.g. 4000) nor 'all'." })
-    .default(4000),
+    ], { error: `neither a number of characters (e.g. ${DEFAULT_OUTPUT_CHARS}) nor 'all'.` })
+    .default(DEFAULT_OUTPUT_CHARS),
   /** E-mail addresses the redactor keeps (e.g. your public commit address). */
   emailAllowlist: z.array(z.string().min(3)).default([]),
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Diagnostic, Session } from '../lib/model/session.ts';
 import type { RecordCounts } from '../lib/reader.ts';
 import { addDiagnostics, addToReport, emptyReport, reportLine, unknownTotal, type ArchiveReport } from '../lib/report.ts';
+import { DEFAULT_OUTPUT_CHARS } from '../lib/render/output-trim.ts';
 
 function bump(map: Record<string, number>, key: string, by = 1): void {
   map[key] = (map[key] ?? 0) + by;
@@ -36,7 +37,7 @@ export class BuildReport {
   emailAllowlist: string[] = [];
   assets = { images: 0, largeOutputs: 0 };
   /** The `outputChars` option the pages were built with. */
-  outputChars: number | 'all' = 4000;
+  outputChars: number | 'all' = DEFAULT_OUTPUT_CHARS;
   /** Tool outputs cut to `outputChars` on their pages, and the characters left out of the site. */
   trimmedOutputs = { outputs: 0, chars: 0 };
   /** Size of the built site (every file) when the integration is done: what gets published. */

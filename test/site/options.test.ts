@@ -23,7 +23,7 @@ function messageOf(fn: () => unknown): string {
 describe('codexArchive() options', () => {
   it('fills defaults and falls back to the demo home with one notice', () => {
     const { options, notices } = resolveOptions({}, ctx());
-    expect(options).toMatchObject({ title: 'Codex archive', timeZone: 'UTC', redact: true, outputChars: 4000, demo: true, exclude: { ids: [], cwd: [] } });
+    expect(options).toMatchObject({ title: 'Codex archive', timeZone: 'UTC', redact: true, outputChars: 2500, demo: true, exclude: { ids: [], cwd: [] } });
     expect(options.sources).toEqual([{ path: '/project/fixtures/demo-home', origin: 'demo' }]);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/building the demo archive from fixtures\/demo-home.*CODEX_HOME=/);
@@ -58,7 +58,7 @@ describe('codexArchive() options', () => {
   it("takes outputChars as a number of characters or 'all', and says what else it would take", () => {
     expect(resolveOptions({ outputChars: 'all' }, ctx()).options.outputChars).toBe('all');
     expect(resolveOptions({ outputChars: 12_000 }, ctx()).options.outputChars).toBe(12_000);
-    expect(messageOf(() => resolveOptions({ outputChars: 'everything' }, ctx()))).toContain("`outputChars`: neither a number of characters (e.g. 4000) nor 'all'.");
+    expect(messageOf(() => resolveOptions({ outputChars: 'everything' }, ctx()))).toContain("`outputChars`: neither a number of characters (e.g. 2500) nor 'all'.");
     expect(messageOf(() => resolveOptions({ outputChars: 10 }, ctx()))).toContain('`outputChars`: under 1,000 characters');
   });
 

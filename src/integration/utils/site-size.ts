@@ -3,6 +3,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_OUTPUT_CHARS } from '../../lib/render/output-trim.ts';
 
 /** GitHub Pages' limit on a published site (https://docs.github.com/pages: "no larger than 1 GB"). */
 export const PAGES_LIMIT_BYTES = 1_000_000_000;
@@ -34,7 +35,7 @@ export function sizeWarning(bytes: number, outputChars: number | 'all'): string 
   const size = `${(bytes / 1e9).toFixed(2)} GB`;
   const smaller =
     outputChars === 'all'
-      ? "remove `outputChars: 'all'` (pages then publish 4,000 characters of each tool output)"
+      ? `remove \`outputChars: 'all'\` (pages then publish ${DEFAULT_OUTPUT_CHARS.toLocaleString('en-US')} characters of each tool output)`
       : `lower \`outputChars\` (now ${outputChars})`;
   return `The site is ${size}: over GitHub Pages' 1 GB limit. To publish it there, ${smaller} or leave sessions out with \`exclude\`.`;
 }
