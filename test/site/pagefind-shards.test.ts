@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPagefindIndex, type SearchPage } from '../../src/integration/pagefind.ts';
@@ -40,7 +41,7 @@ beforeAll(async () => {
     const text = Array.from({ length: 200 }, (_, j) => WORDS[(i * 7 + j * (i % 5 + 1)) % WORDS.length]).join(' ');
     const html = `<!doctype html><html lang="en"><head><title>${slug}</title></head><body><main data-pagefind-body>
 <h1 data-pagefind-meta="title">Session ${slug}</h1><span data-pagefind-filter="project">p${i % 4}</span>
-<p>${text} word${i}</p>${SEARCH_EXTRA_SLOT}</main></body></html>`;
+<p>${text} word${i}</p><time>07:08:${String(i).padStart(2, '0')}</time>${SEARCH_EXTRA_SLOT}</main></body></html>`;
     mkdirSync(path.join(site, 's', slug), { recursive: true });
     writeFileSync(path.join(site, 's', slug, 'index.html'), html);
     pages.push({ path: `s/${slug}/`, shard: ['2026-01-1', '2026-01-2', 'undated'][i % 3]!, words: `digest${i} extra`, key: `key-${slug}` });
@@ -92,5 +93,18 @@ describe('search index shards', () => {
     expect(fileHashes(path.join(out, 'pagefind'))).toEqual(fileHashes(path.join(fresh, 'pagefind')));
     const { '.key': _, ...rebuilt } = Object.fromEntries(Object.entries(after).filter(([rel]) => rel.startsWith('2026-01-1/')).map(([rel, h]) => [rel.slice('2026-01-1/'.length), h]));
     expect(rebuilt).toEqual(Object.fromEntries(Object.entries(fileHashes(path.join(fresh, 'pagefind', '2026-01-1')))));
+  });
+
+  it('leaves times out of the index', async () => {
+    const out = siteCopy('times');
+    await buildPagefindIndex(out, pages, logger, null);
+    const fragments: string[] = [];
+    for (const shard of ['2026-01-1', '2026-01-2', 'undated']) {
+      const folder = path.join(out, 'pagefind', shard, 'fragment');
+      for (const name of readdirSync(folder)) fragments.push(gunzipSync(readFileSync(path.join(folder, name))).toString('utf8'));
+    }
+    expect(fragments).toHaveLength(60);
+    expect(fragments.join('\n')).toContain('word7');
+    expect(fragments.join('\n')).not.toContain('07:08:');
   });
 });
