@@ -172,7 +172,7 @@ function pytestOutput() {
       for (let c = 0; c < cases && n < total; c++) {
         n++;
         // The planted word appears exactly once, deep in the output (search tests look for it).
-        const name = n === 366 ? `${mod}::test_import_${PLANTED_WORD}_notebook` : `${mod}::test_${t}[note-${String(c).padStart(2, '0')}]`;
+        const name = n === 370 ? `${mod}::test_import_${PLANTED_WORD}_notebook` : `${mod}::test_${t}[note-${String(c).padStart(2, '0')}]`;
         const pct = `[${String(Math.floor((n * 100) / total)).padStart(3, ' ')}%]`;
         if (failing.has(name)) lines.push(`${name} ${R}FAILED${X} ${R}${pct}${X}`);
         else if (n % 97 === 0) lines.push(`${name} ${Y}SKIPPED${X} (needs pandoc) ${G}${pct}${X}`);

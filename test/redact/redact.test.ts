@@ -93,6 +93,27 @@ describe('redact', () => {
     expect(r.redact(escapedCut)).toBe('"here:\\n[REDACTED:private-key]');
   });
 
+  it('hides the tail of a key whose BEGIN line was cut away, and nothing above it', () => {
+    const body = [rand(64), rand(64), rand(30) + '=='];
+    const end = '-----END PRIV' + 'ATE KEY-----';
+    // The head of an output kept, its middle (with BEGIN) left out by outputChars, its tail kept.
+    const gap = '\uFDD0812:14\uFDD0';
+    const cut = `$ cat key.pem\n-----BEGIN PRIV` + `ATE KEY-----\n${rand(64)}\n${gap}\n${body.join('\n')}\n${end}\ndone`;
+    const out = r.redact(cut);
+    for (const line of body) expect(out).not.toContain(line.slice(0, 8));
+    expect(out).toMatch(/^\$ cat key\.pem\n\[REDACTED:private-key\]/);
+    expect(out.endsWith('[REDACTED:private-key]\ndone')).toBe(true);
+    // Only the tail: what precedes the base64 lines stays.
+    expect(r.redact(`ls -l\n${gap}\n${body.join('\n')}\n${end}`)).toBe(`ls -l\n${gap}\n[REDACTED:private-key]`);
+    // JSON-escaped, as raw records carry it.
+    const escaped = JSON.stringify(`tail:\n${body.join('\n')}\n${end}\n`);
+    const hidden = r.redact(escaped);
+    for (const line of body) expect(hidden).not.toContain(line.slice(0, 8));
+    expect(hidden).toBe('"tail:\\n[REDACTED:private-key]\\n"');
+    // An END line with nothing key-like above it hides nothing.
+    expect(r.redact(`echo "${end}"`)).toBe(`echo "${end}"`);
+  });
+
   it('is idempotent and never rewrites a placeholder', () => {
     const text = `a ${'gh' + 'p_' + rand(36)} b password=${rand(12)} c alice@corp.example.io`;
     const once = r.redact(text);

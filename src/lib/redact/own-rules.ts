@@ -227,8 +227,10 @@ const PEM_END = /-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g;
 
 /**
  * Whole PEM private key blocks, BEGIN to END line. Without an END (a cut transcript) the block
- * runs to the end of the text: a half key is still a key. Works on JSON-escaped blocks too
- * (`\n` stays two characters; we only look for the markers).
+ * runs to the end of the text: a half key is still a key. An END without its BEGIN (the start
+ * was cut away: by Codex, by the tool, or by `outputChars`, which keeps an output's head and
+ * tail) takes the base64 lines just above it. Works on JSON-escaped blocks too (`\n` stays two
+ * characters; we only look for the markers and the line breaks).
  */
 export function findPrivateKeys(text: string): Finding[] {
   const out: Finding[] = [];
@@ -241,7 +243,52 @@ export function findPrivateKeys(text: string): Finding[] {
     out.push({ start: m.index, end, rule: 'private-key', priority: SECRET });
     PEM_BEGIN.lastIndex = end;
   }
+  // Blocks are in order and do not overlap; ENDs are met in order: one pass over both.
+  const blocks = out.length;
+  let j = 0;
+  PEM_END.lastIndex = 0;
+  while ((m = PEM_END.exec(text)) !== null) {
+    const at = m.index;
+    while (j < blocks && out[j]!.end <= at) j++;
+    if (j < blocks && out[j]!.start <= at) continue;
+    const start = keyBodyStart(text, at);
+    if (start < at) out.push({ start, end: at + m[0].length, rule: 'private-key', priority: SECRET });
+  }
   return out;
+}
+
+/** Longest base64 line we take for part of a key body (PEM writes 64). */
+const KEY_LINE_MAX = 128;
+const BASE64_CHAR = /[A-Za-z0-9+/=]/;
+
+/** Length of the line break that ends just before `pos` (0: none). */
+function breakBefore(text: string, pos: number): number {
+  if (text[pos - 1] === '\n') return text[pos - 2] === '\r' ? 2 : 1;
+  // JSON-escaped: `\n` as it is in raw text, or the two spaces scanCopy reads it as.
+  if (text.startsWith('\\n', pos - 2)) return text.startsWith('\\r', pos - 4) ? 4 : 2;
+  if (text.startsWith('  ', pos - 2)) return text.startsWith('    ', pos - 4) ? 4 : 2;
+  return 0;
+}
+
+/**
+ * Where the key body above an END line at `at` starts: walks up over lines of base64 (breaks
+ * real or JSON-escaped), at most KEY_LINE_MAX characters each; `at` if there are none.
+ */
+function keyBodyStart(text: string, at: number): number {
+  let start = at;
+  for (let pos = at; ; ) {
+    const brk = breakBefore(text, pos);
+    if (brk === 0) break;
+    const lineEnd = pos - brk;
+    let lineStart = lineEnd;
+    while (lineStart > 0 && lineEnd - lineStart <= KEY_LINE_MAX && BASE64_CHAR.test(text[lineStart - 1]!)) lineStart--;
+    // The `n` of an escaped break above is not part of the line.
+    if (text[lineStart - 1] === '\\' && text[lineStart] === 'n') lineStart++;
+    if (lineStart === lineEnd || lineEnd - lineStart > KEY_LINE_MAX) break;
+    start = lineStart;
+    pos = lineStart;
+  }
+  return start;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,8 +304,11 @@ export const TOKEN_PREFIXES = [
 ];
 const escapeRe = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 const CUT_PREFIX = new RegExp(`(?<![A-Za-z0-9])(?:${TOKEN_PREFIXES.map(escapeRe).join('|')}|sk-)`, 'g');
-/** What may follow a cut: `…`, `...`, `[truncated…`, or nothing (the end of the text). */
-const CUT_MARK = /^(?:…|\.\.\.|\s*\[(?:truncated|cut|…))/;
+/**
+ * What may follow a cut: `…`, `...`, `[truncated…`, the gap marker `outputChars` leaves
+ * (U+FDD0, see render/output-trim.ts), or nothing (the end of the text).
+ */
+const CUT_MARK = /^(?:…|\.\.\.|\s*\[(?:truncated|cut|…)|\s*\uFDD0)/;
 
 /**
  * A token of a known format cut short (by `…` or the end of the text): hidden to the cut
