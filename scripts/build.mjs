@@ -198,10 +198,10 @@ function runNode(argv, env, cwd = root) {
 const cap = heapCap();
 /**
  * V8 sizes the young generation of a busy process by itself (at 1,000 sessions the Astro process's
- * heap was 290 MB for ~130 MB used); it allocates fast, a session page at a time. A cap of 16 MB
- * per semi-space: at 20,000 sessions peak 1,173 MiB and
- * rendering 330 s; 8 MB saved ~120 MiB at 1,000 sessions but at 20,000 rendered 7 % slower (354 s)
- * and peaked no lower (1,203 MiB), one run each, quiet machine.
+ * heap was 290 MB for ~130 MB used); it allocates fast, a session page at a time. With 16 MB per
+ * semi-space, 20,000 sessions peaked at 1,173 MiB and rendered in 330 s; 8 MB saved ~120 MiB at
+ * 1,000 sessions but at 20,000 rendered 7 % slower (354 s) and peaked no lower (1,203 MiB); one
+ * run each, quiet machine.
  */
 const youngFlags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-semi-space-size')) ? [] : ['--max-semi-space-size=16'];
 

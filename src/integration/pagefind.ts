@@ -93,6 +93,11 @@ export interface SearchPage {
   key: string | null;
 }
 
+/** sha256 (hex) of a page's words: what a shard's key holds of them (see `SearchPage.wordsHash`). */
+export function wordsHash(words: string): string {
+  return createHash('sha256').update(words).digest('hex');
+}
+
 function wordsOf(page: SearchPage): Promise<string> {
   return typeof page.words === 'string' ? Promise.resolve(page.words) : page.words();
 }
@@ -164,7 +169,7 @@ async function shardKey(dir: string, shard: string, list: readonly SearchPage[],
   const hash = createHash('sha256').update(JSON.stringify([SHARD_FORMAT, version, shard]));
   for (const page of list) {
     hash.update(page.path).update('\0');
-    hash.update(page.wordsHash ?? createHash('sha256').update(await wordsOf(page)).digest('hex'));
+    hash.update(page.wordsHash ?? wordsHash(await wordsOf(page)));
     hash.update(page.key ? page.key : await readFile(path.join(dir, page.path, 'index.html'), 'utf8'));
     hash.update('\0');
   }

@@ -12,9 +12,8 @@
  * neither process holds every digest as one JSON text (~70-140 MB at 20,000 sessions), and a
  * build that reuses most shards reads few of them.
  */
-import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { buildPagefindIndex, type SearchPage } from './pagefind.ts';
+import { buildPagefindIndex, wordsHash, type SearchPage } from './pagefind.ts';
 import { writeParts } from './utils/write-parts.ts';
 
 const VERSION = 2;
@@ -47,11 +46,6 @@ export interface JobInput {
 
 /** The environment variable naming the job file; set by scripts/build.mjs for its Astro child. */
 export const SEARCH_JOB_ENV = 'CODEX_ARCHIVE_SEARCH_JOB';
-
-/** sha256 (hex) of a page's words: part of its shard's cache key. */
-export function wordsHash(words: string): string {
-  return createHash('sha256').update(words).digest('hex');
-}
 
 export async function writeSearchJob(file: string, job: { dir: string; cacheDir: string | null; pages: Iterable<JobInput> }): Promise<void> {
   const header: JobHeader = { version: VERSION, dir: job.dir, cacheDir: job.cacheDir };
@@ -97,14 +91,14 @@ export async function readSearchJob(file: string, handle: FileHandle): Promise<J
       if (header.version !== VERSION) throw new Error(`Search job ${file} has version ${String(header.version)}; this build script reads version ${VERSION}.`);
       return;
     }
-    const { path, shard, key, wordsHash } = JSON.parse(line.toString('utf8')) as JobPage;
+    const page = JSON.parse(line.toString('utf8')) as JobPage;
     const length = line.length;
     const words = async (): Promise<string> => {
       const bytes = Buffer.alloc(length);
       await handle.read(bytes, 0, length, at);
       return (JSON.parse(bytes.toString('utf8')) as JobPage).words;
     };
-    pages.push({ path, shard, key, wordsHash, words });
+    pages.push({ path: page.path, shard: page.shard, key: page.key, wordsHash: page.wordsHash, words });
   });
   if (header === null) throw new Error(`Search job ${file} is empty.`);
   return { ...(header as JobHeader), pages };

@@ -11,7 +11,8 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OFFLINE_GLOBAL, OFFLINE_TEXT_CAP, offlineIndexParts } from '../../src/integration/offline-index.ts';
-import { readSearchJob, wordsHash, writeSearchJob } from '../../src/integration/search-job.ts';
+import { wordsHash } from '../../src/integration/pagefind.ts';
+import { readSearchJob, writeSearchJob } from '../../src/integration/search-job.ts';
 import type { OfflineEntry } from '../../src/integration/state.ts';
 import { writeParts } from '../../src/integration/utils/write-parts.ts';
 
