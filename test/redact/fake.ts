@@ -69,6 +69,9 @@ export function fakes(): Fake[] {
 }
 
 /** The text a fake is planted as (its context with the value in place). */
+/** The GitHub token fake, the one most tests plant. */
+export const githubFake = (): Fake => fakes().find((f) => f.kind === 'github')!;
+
 export const planted = (f: Fake): string => (f.context ?? '{}').replace('{}', f.value);
 
 /** Every substring of 8+ characters of `random` that appears in `text` (none = no leak). */

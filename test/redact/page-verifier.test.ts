@@ -3,24 +3,16 @@
  * clean verdicts for the final pass. A page is skipped by the final pass only when its bytes on
  * disk are exactly the bytes scanned clean, with the same options; anything else is scanned there.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PageVerifier, startPageVerifier, verdictFile } from '../../src/integration/page-verifier.ts';
 import { saveVerdicts, verdictPrefix, verifyDirectory } from '../../src/lib/redact/verify.ts';
-import { fakes, planted } from './fake.ts';
+import { githubFake, planted } from './fake.ts';
+import { tempDirs } from './temp-dirs.ts';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'page-verifier-'));
-  dirs.push(dir);
-  return dir;
-}
-
-const gh = fakes().find((f) => f.kind === 'github')!;
+const tempDir = tempDirs('page-verifier');
+const gh = githubFake();
 const page = (i: number, body = `<p>session ${i} – “clean” text &amp; more</p>`) => `<!doctype html><html><body>${body}\n</body></html>\n`;
 
 /** Writes pages `s/<i>/index.html` (as Astro does: UTF-8) plus a file the verifier never saw. */

@@ -2,23 +2,15 @@
  * The verifier's verdict cache (`cacheFile`): a file is skipped only when its exact bytes were
  * found clean before with the same options; a file with findings is never remembered.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyDirectory } from '../../src/lib/redact/verify.ts';
-import { fakes, planted } from './fake.ts';
+import { githubFake, planted } from './fake.ts';
+import { tempDirs } from './temp-dirs.ts';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'verify-cache-'));
-  dirs.push(dir);
-  return dir;
-}
-
-const gh = fakes().find((f) => f.kind === 'github')!;
+const tempDir = tempDirs('verify-cache');
+const gh = githubFake();
 
 describe('verify with a verdict cache', () => {
   it('skips files it found clean, scans changed ones, never remembers a finding', async () => {

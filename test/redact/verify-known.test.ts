@@ -3,23 +3,15 @@
  * device, inode, size and modification time and not read again; any write, a replaced file or
  * a file too recently written to be told apart is read (and a secret in it found).
  */
-import { linkSync, mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { linkSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { knownFilesPath, verifyDirectory } from '../../src/lib/redact/verify.ts';
-import { fakes, planted } from './fake.ts';
+import { githubFake, planted } from './fake.ts';
+import { tempDirs } from './temp-dirs.ts';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'verify-known-'));
-  dirs.push(dir);
-  return dir;
-}
-
-const gh = fakes().find((f) => f.kind === 'github')!;
+const tempDir = tempDirs('verify-known');
+const gh = githubFake();
 /** An hour ago: old enough to be recorded (the margin is seconds). */
 const anHourAgo = () => new Date(Date.now() - 3_600_000);
 

@@ -3,26 +3,18 @@
  * whatever the thread count, including the default (threads start once a site has 200 files).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyDirectory } from '../../src/lib/redact/verify.ts';
-import { fakes, planted } from './fake.ts';
+import { githubFake, planted } from './fake.ts';
+import { tempDirs } from './temp-dirs.ts';
 
 const run = promisify(execFile);
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'verify-threads-'));
-  dirs.push(dir);
-  return dir;
-}
-
-const gh = fakes().find((f) => f.kind === 'github')!;
+const tempDir = tempDirs('verify-threads');
+const gh = githubFake();
 
 /** A site of `n` session pages (every 37th with a secret on line 2), a Pagefind shard and a few roots. */
 function site(n: number): string {

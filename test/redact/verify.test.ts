@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyDirectory } from '../../src/lib/redact/verify.ts';
-import { fakes, planted } from './fake.ts';
+import { githubFake, planted } from './fake.ts';
 
 const run = promisify(execFile);
 const dirs: string[] = [];
@@ -22,7 +22,7 @@ function site(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-const gh = fakes().find((f) => f.kind === 'github')!;
+const gh = githubFake();
 const clean = '<!doctype html><p>token=[REDACTED:github-pat] and [REDACTED:private-key]</p>\n';
 
 describe('verify', () => {

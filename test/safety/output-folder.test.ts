@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../src/integration/options.ts';
 import { checkOutputFolder } from '../../src/integration/utils/output-safety.ts';
-import { fakes } from '../redact/fake.ts';
+import { githubFake } from '../redact/fake.ts';
 import { projectRoot } from '../site/build-once.ts';
 import { fingerprint, walk } from './hostile-build.ts';
 
@@ -142,7 +142,7 @@ describe('a failed build after a good one', () => {
     const before = fingerprint(out);
     expect(Object.keys(before).length).toBeGreaterThan(10);
     // An integration that slips a secret into the output: the verifier must reject the build.
-    const token = fakes().find((f) => f.kind === 'github')!.value;
+    const token = githubFake().value;
     const file = await config(
       'leaky',
       `{ sources: [${JSON.stringify(source)}] }`,

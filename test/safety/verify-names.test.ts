@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDirectory } from '../../src/lib/redact/verify.ts';
-import { fakes } from '../redact/fake.ts';
+import { fakes, githubFake } from '../redact/fake.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe('verifyDirectory', () => {
   it('reports a secret in a folder or file name, and not the hashes our assets are named by', async () => {
-    const gh = fakes().find((f) => f.kind === 'github')!.value;
+    const gh = githubFake().value;
     const npm = fakes().find((f) => f.kind === 'npm')!.value;
     await mkdir(path.join(dir, 's', gh), { recursive: true });
     await writeFile(path.join(dir, 's', gh, 'index.html'), '<p>clean</p>');

@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakes } from '../redact/fake.ts';
+import { githubFake } from '../redact/fake.ts';
 import { demoHome, projectRoot } from './build-once.ts';
 
 let dir: string;
@@ -99,7 +99,7 @@ describe('verifying pages while rendering', () => {
   }, 240_000);
 
   it('a page changed after it was verified is scanned, and its secret fails the build', async () => {
-    const token = fakes().find((f) => f.kind === 'github')!.value;
+    const token = githubFake().value;
     const { code, output } = await build('around', ['--config', await leakyConfig('pre', token)]);
     expect(code, output).not.toBe(0);
     // Ours saw every page clean (the token is added after it ran) …
@@ -113,7 +113,7 @@ describe('verifying pages while rendering', () => {
   }, 240_000);
 
   it('a page with a secret is never recorded clean, and fails the build', async () => {
-    const token = fakes().find((f) => f.kind === 'github')!.value;
+    const token = githubFake().value;
     const { code, output } = await build('inside', ['--config', await leakyConfig('post', token)]);
     expect(code, output).not.toBe(0);
     const [, verified, offered, flagged] = verifiedLine.exec(output)!.map(Number);
