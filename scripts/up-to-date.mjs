@@ -26,9 +26,12 @@ const VERSION = 1;
  * Hashes a folder's tree: relative path, mode, size, mtime and inode of every entry, or with
  * `contents` path, size and bytes. Symbolic links are hashed as links, never followed; top-level
  * folders named in `skipDirs` are left out. Returns null on any error, so a doubt never counts
- * as "unchanged"; 'absent' for a missing folder.
+ * as "unchanged"; 'absent' for a missing folder. `tally`, when given, is added the bytes and count
+ * of the regular files seen (the site's size, from the same walk).
+ * @param {string} root
+ * @param {{ contents?: boolean, skipDirs?: Set<string>, tally?: { bytes: number, files: number } | null }} [options]
  */
-export function treeHash(root, { contents = false, skipDirs = new Set() } = {}) {
+export function treeHash(root, { contents = false, skipDirs = new Set(), tally = null } = {}) {
   const hash = createHash('sha256');
   try {
     const walk = (dir, rel, depth) => {
@@ -41,6 +44,10 @@ export function treeHash(root, { contents = false, skipDirs = new Set() } = {}) 
         // Code is hashed by content (a checkout of the same bytes is no change); sources by the
         // facts the content loader's digest uses, plus the inode (a file replaced in place).
         hash.update(contents ? `${relPath}\0${st.isDirectory()}\0${st.size}\n` : `${relPath}\0${st.mode}\0${st.size}\0${st.mtimeNs}\0${st.ino}\n`);
+        if (tally && st.isFile()) {
+          tally.bytes += Number(st.size);
+          tally.files++;
+        }
         if (st.isDirectory()) walk(abs, relPath, depth + 1);
         else if (contents && st.isFile()) hash.update(readFileSync(abs));
       }
@@ -131,10 +138,12 @@ export async function upToDate({ cacheDir, out, fingerprint }) {
   return record;
 }
 
-/** Records a good build: its inputs, the sources it read, the output it left, its report. */
-export async function recordBuild({ cacheDir, out, sources, inputs, report }) {
+/**
+ * Records a good build: its inputs, the sources it read, the output it left (`output`: its
+ * `treeHash`, when the caller took it once the folder was final), its report.
+ */
+export async function recordBuild({ cacheDir, out, sources, inputs, report, output = treeHash(out) }) {
   if (inputs === null) return;
-  const output = treeHash(out);
   if (output === null) return;
   const file = recordPath(cacheDir, out);
   await mkdir(path.dirname(file), { recursive: true });

@@ -3,11 +3,12 @@
  * only when code, config, arguments, environment, the Codex homes read and the output folder are
  * all as the last good build left them.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inputFingerprint, recordBuild, upToDate } from '../../scripts/up-to-date.mjs';
+import { inputFingerprint, recordBuild, treeHash, upToDate } from '../../scripts/up-to-date.mjs';
+import { folderBytes } from '../../src/integration/utils/site-size.ts';
 
 let dir: string;
 let root: string;
@@ -74,6 +75,23 @@ describe('up-to-date check', () => {
     expect(await check({ out: 'elsewhere' })).toBeNull();
     expect(await upToDate({ cacheDir: path.join(dir, 'other-cache'), out, fingerprint: fingerprint() })).toBeNull();
     rmSync(out, { recursive: true });
+    expect(await check()).toBeNull();
+  });
+
+  it('takes the site size from the walk that fingerprints it, and records a fingerprint taken before the swap', async () => {
+    writeFileSync(path.join(out, 's', 'page.html'), 'x'.repeat(1234));
+    const site = { bytes: 0, files: 0 };
+    const output = treeHash(out, { tally: site });
+    expect(site).toEqual(await folderBytes(out));
+    // The build walks its new folder, then renames it into place: the same fingerprint.
+    const moved = path.join(dir, 'moved');
+    renameSync(out, moved);
+    expect(treeHash(moved)).toBe(output);
+    renameSync(moved, out);
+    await recordBuild({ cacheDir, out, sources: [home], inputs: fingerprint()([home]), report: { sessions: 2 }, output });
+    expect((await check())?.report).toEqual({ sessions: 2 });
+    // A fingerprint that is not the folder's never passes as up to date.
+    await recordBuild({ cacheDir, out, sources: [home], inputs: fingerprint()([home]), report: { sessions: 3 }, output: 'stale' });
     expect(await check()).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
  * redactor; placeholders are ignored. Reports file, rule and line, never the value.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, type BigIntStats } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, type BigIntStats } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -56,6 +56,12 @@ export interface VerifyOptions extends Partial<RedactionOptions> {
    * one per core up to 4, none for a site of fewer than 200 files.
    */
   threads?: number;
+  /**
+   * A top-level folder still being written when the scan starts (the build's search index):
+   * everything else is scanned first, then this folder once `ready` resolves true (its name is
+   * scanned at once). `ready` resolving false abandons the scan with an error.
+   */
+  later?: { folder: string; ready: Promise<boolean> };
 }
 
 /*
@@ -209,6 +215,8 @@ interface CheckContext {
   known: Map<string, string> | null;
   /** Files last modified before this time (ns since the epoch) may be recorded as known. */
   knownBefore: bigint;
+  /** A top-level folder listed only when the caller says it is ready (`VerifyOptions.later`). */
+  later: string | null;
   scan: (text: string, file: string) => VerifyFinding[];
 }
 
@@ -226,6 +234,7 @@ function listFolder(rel: string, ctx: CheckContext): FolderOutcome {
     const where = `${rel ? `${rel}/` : ''}[${e.isDirectory() ? 'folder' : 'file'} name]`;
     for (const f of ctx.scan(e.name, where)) out.findings.push({ ...f, line: 0 });
     const child = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory() && child === ctx.later) continue;
     if (e.isDirectory()) out.jobs.push({ folder: true, rel: child });
     else if (e.isFile() && (TEXT_FILE.test(e.name) || PAGEFIND_FILE.test(e.name))) out.jobs.push({ folder: false, rel: child });
   }
@@ -298,7 +307,7 @@ function checkBytes(rel: string, bytes: Buffer, ctx: Pick<CheckContext, 'prefix'
 
 /** The options that decide a scan's outcome: everything but where verdicts go and how many threads. */
 function scanOptionsOf(options: VerifyOptions): VerifyOptions {
-  const { cacheFile: _cacheFile, threads: _threads, ...scanOptions } = options;
+  const { cacheFile: _cacheFile, threads: _threads, later: _later, ...scanOptions } = options;
   return scanOptions;
 }
 
@@ -397,6 +406,7 @@ interface WorkerSetup {
   clean: string[] | null;
   known: Record<string, string> | null;
   knownBefore: bigint;
+  later: string | null;
   scanOptions: VerifyOptions;
 }
 
@@ -412,6 +422,7 @@ function runWorker(setup: WorkerSetup): void {
     clean: setup.clean ? new Set(setup.clean) : null,
     known: setup.known ? new Map(Object.entries(setup.known)) : null,
     knownBefore: setup.knownBefore,
+    later: setup.later,
     scan: makeScanner(setup.scanOptions),
   };
   port.on('message', (msg: ToWorker) => {
@@ -447,6 +458,15 @@ class Queue {
   constructor(keepVerdicts: boolean) {
     this.keepVerdicts = keepVerdicts;
     this.folders.push({ folder: true, rel: '' });
+  }
+
+  /** More work from outside the walk (a folder listed later). */
+  push(job: Job): void {
+    if (job.folder) this.folders.push(job);
+    else {
+      this.files.push(job);
+      this.filesSeen++;
+    }
   }
 
   get size(): number {
@@ -489,8 +509,11 @@ class Queue {
   }
 }
 
-/** Worker threads working the queue until it is empty and nothing is in flight. */
-function runPool(count: number, setup: WorkerSetup, queue: Queue): Promise<void> {
+/**
+ * Worker threads working the queue until it is empty, nothing is in flight and `more` (work that
+ * comes later, e.g. a folder still being written) has been added.
+ */
+function runPool(count: number, setup: WorkerSetup, queue: Queue, more: Promise<Job[]> | null): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const workers: Worker[] = [];
     const inFlight = new Map<Worker, number>();
@@ -503,6 +526,7 @@ function runPool(count: number, setup: WorkerSetup, queue: Queue): Promise<void>
       reject(e);
     };
     const busy = () => [...inFlight.values()].some((n) => n > 0);
+    let waiting = more !== null;
     const feed = () => {
       for (const w of workers) {
         let n = inFlight.get(w)!;
@@ -514,8 +538,17 @@ function runPool(count: number, setup: WorkerSetup, queue: Queue): Promise<void>
         }
         inFlight.set(w, n);
       }
-      if (queue.size === 0 && !busy()) for (const w of workers) w.postMessage({ type: 'end' } satisfies ToWorker);
+      if (queue.size === 0 && !busy() && !waiting) for (const w of workers) w.postMessage({ type: 'end' } satisfies ToWorker);
     };
+    more?.then(
+      (jobs) => {
+        if (failed) return;
+        for (const job of jobs) queue.push(job);
+        waiting = false;
+        feed();
+      },
+      (e: unknown) => fail(e instanceof Error ? e : new Error(String(e))),
+    );
     for (let i = 0; i < count; i++) {
       const worker = new Worker(new URL(import.meta.url), { workerData: setup });
       workers.push(worker);
@@ -571,17 +604,34 @@ export async function verifyDirectory(dir: string, options: VerifyOptions = {}):
       // No known files.
     }
   }
-  const ctx: CheckContext = { root: dir, prefix, clean, known: known ? new Map(Object.entries(known)) : null, knownBefore, scan: makeScanner(scanOptions) };
+  const later = options.later ?? null;
+  const ctx: CheckContext = { root: dir, prefix, clean, known: known ? new Map(Object.entries(known)) : null, knownBefore, later: later?.folder ?? null, scan: makeScanner(scanOptions) };
+  // The later folder's listing job, once the caller says it is complete.
+  const laterJobs: Promise<Job[]> | null = later
+    ? later.ready.then((ready) => {
+        if (!ready) throw new Error(`the scan was stopped before ${later.folder}/ was ready`);
+        return existsSync(join(dir, later.folder)) ? [{ folder: true, rel: later.folder }] : [];
+      })
+    : null;
+  // Handled where it is awaited; this keeps an early failure elsewhere from leaving it unhandled.
+  laterJobs?.catch(() => {});
   const queue = new Queue(Boolean(cacheFile));
   const count = threads ?? Math.min(4, availableParallelism());
   // By default, list folders here until the site proves big enough for threads.
   if (threads === undefined) {
     while (queue.size > 0 && (count < 2 || queue.filesSeen < MIN_FILES_FOR_WORKERS)) queue.add(runJob(queue.take(1)[0]!, ctx));
   }
+  let laterQueued = false;
   if (count >= 1 && queue.size > 0) {
-    await runPool(count, { [WORKER_TAG]: true, root: dir, prefix, clean: clean ? [...clean] : null, known, knownBefore, scanOptions }, queue);
+    const setup: WorkerSetup = { [WORKER_TAG]: true, root: dir, prefix, clean: clean ? [...clean] : null, known, knownBefore, later: ctx.later, scanOptions };
+    await runPool(count, setup, queue, laterJobs);
+    laterQueued = true;
   }
   while (queue.size > 0) queue.add(runJob(queue.take(1)[0]!, ctx));
+  if (laterJobs && !laterQueued) {
+    for (const job of await laterJobs) queue.push(job);
+    while (queue.size > 0) queue.add(runJob(queue.take(1)[0]!, ctx));
+  }
   const { result, cleanNow, knownNow } = queue;
   // Stable sort: findings of one file (or of the names in one folder) keep their own order.
   result.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
