@@ -13,7 +13,7 @@ type Redactor = Awaited<ReturnType<typeof createRedactor>>;
 export type Redact = <T>(value: T) => T;
 
 /** Builds a redactor for these options, or null when redaction is off. */
-export async function makeRedactor(options: ResolvedOptions): Promise<Redactor | null> {
+export async function makeRedactor(options: Pick<ResolvedOptions, 'redact' | 'emailAllowlist'>): Promise<Redactor | null> {
   if (!options.redact) return null;
   return createRedactor({ enabled: true, emailAllowlist: options.emailAllowlist });
 }

@@ -51,6 +51,12 @@ export interface BuildState {
   incremental: IncrementalStore | null;
   /** Hash of every option that changes output, plus the package version (page cache keys). */
   outputKey: string;
+  /**
+   * This folder (`src/integration/`) as a file URL, as the integration's own modules see it:
+   * pages are bundled elsewhere, and a worker thread they start must load a source module
+   * (site/prep-worker.ts).
+   */
+  integrationUrl: string;
 }
 
 const KEY = Symbol.for('codex-archive.build-state');
@@ -68,6 +74,7 @@ export function initState(init: Pick<BuildState, 'options' | 'root' | 'command'>
     startedAt: performance.now(),
     incremental: null,
     outputKey: '',
+    integrationUrl: new URL('.', import.meta.url).href,
     cacheDir: '',
     rendered: new Set(),
     relativised: new Set(),

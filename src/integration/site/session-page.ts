@@ -7,21 +7,18 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageRef, Item, Session } from '../../lib/model/session.ts';
-import { readRolloutAt } from '../../lib/reader.ts';
-import { redactDeep } from '../../lib/redact/index.ts';
-import { DEFAULT_COLLAPSE, type CollapseOptions } from '../../lib/render/output.ts';
-import { trimSessionOutputs } from '../../lib/render/output-trim.ts';
+import type { CollapseOptions } from '../../lib/render/output.ts';
 import { CONTEXT_PREVIEW_CHARS } from '../../lib/render/view-model.ts';
-import type { RecordCounts } from '../../lib/normalise/builder.ts';
-import type { SessionFacts } from '../incremental.ts';
-import { sessionDigest } from '../offline-index.ts';
-import { outputCap, TRIMMED_PAGE_BUDGET } from './output-budget.ts';
-import { asRedact, pageRedactor } from '../redaction.ts';
-import { getState } from '../state.ts';
+import { pageRedactor } from '../redaction.ts';
+import { getState, type BuildState } from '../state.ts';
 import { dayKey } from '../utils/dates.ts';
 import { href, paths } from '../utils/urls.ts';
 import type { Summary } from './archive.ts';
 import { archiveIndex } from './collection.ts';
+import { SessionLookAhead } from './prep-worker.ts';
+import { outputOf, prepareSession, type PrepOptions } from './session-prep.ts';
+
+export { scrubExcluded, sessionFacts } from './session-prep.ts';
 
 /** Raster types we turn into files; anything else (e.g. SVG) is not published. */
 const IMAGE_TYPES: Record<string, string> = { png: 'png', jpeg: 'jpg', jpg: 'jpg', gif: 'gif', webp: 'webp', avif: 'avif' };
@@ -45,20 +42,6 @@ export function assetPath(folder: string, bytes: Buffer | string, ext: string): 
   return `_assets/${folder}/${createHash('sha256').update(bytes).digest('hex')}.${ext}`;
 }
 
-/** The output text an item carries, for the kinds whose output the transcript folds. */
-function outputOf(item: Item): string | null {
-  switch (item.kind) {
-    case 'shell':
-    case 'subagent':
-    case 'tool_call':
-      return item.output;
-    case 'mcp':
-      return item.result;
-    default:
-      return null;
-  }
-}
-
 /** Search filter values for a session (must match the options the search page offers). */
 export function searchFilters(summary: Summary, timeZone: string): SearchFilters {
   const key = dayKey(summary.startedAt, timeZone);
@@ -70,41 +53,6 @@ export function searchFilters(summary: Summary, timeZone: string): SearchFilters
     source: [summary.source ?? 'unknown'],
     archived: [summary.archived ? 'yes' : 'no'],
     'has-failed-command': [summary.failedCommands > 0 ? 'yes' : 'no'],
-  };
-}
-
-/**
- * Replaces the ids of excluded sessions wherever they appear in a session (fork and parent
- * links, sub-agent calls, raw records), so an excluded session leaves no id, link or search
- * entry behind. Turns a fork copied from an excluded session are the fork's own content and stay.
- */
-export function scrubExcluded<T>(session: T, excluded: ReadonlySet<string>): T {
-  if (excluded.size === 0) return session;
-  const pattern = new RegExp([...excluded].map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  const hits = new Map<string, number>();
-  const scrub = {
-    hits,
-    resetHits: () => hits.clear(),
-    redact: (text: string) => (typeof text === 'string' ? text.replace(pattern, '(excluded session)') : text),
-  };
-  const out = redactDeep(session, scrub) as T & { lineage?: { forkedFrom: string | null; parent: string | null } };
-  if (out.lineage) {
-    if (out.lineage.forkedFrom === '(excluded session)') out.lineage.forkedFrom = null;
-    if (out.lineage.parent === '(excluded session)') out.lineage.parent = null;
-  }
-  return out;
-}
-
-/** What the report needs of a session (kept for builds that skip its page). */
-export function sessionFacts(session: Session, counts: RecordCounts): SessionFacts {
-  return {
-    generation: session.generation,
-    archived: session.archived,
-    supported: session.supported,
-    incomplete: session.incomplete,
-    cliVersion: session.cliVersion ?? null,
-    diagnostics: session.diagnostics,
-    counts,
   };
 }
 
@@ -125,29 +73,65 @@ export interface SessionPage {
 
 let knownIds: Promise<Set<string>> | null = null;
 
+/** What preparation needs of this build's options. */
+function prepOptions(state: BuildState): PrepOptions {
+  return { outputChars: state.options.outputChars, excludedIds: state.excludedIds };
+}
+
+let lookAhead: { state: BuildState; ahead: Promise<SessionLookAhead | null> } | null = null;
+
+/**
+ * The build's look-ahead (prep-worker.ts), started when the first session page renders: only
+ * under `astro build` (not `astro dev`, which renders pages on request) and unless
+ * CODEX_ARCHIVE_PREP_WORKER=0.
+ */
+function sessionLookAhead(state: BuildState): Promise<SessionLookAhead | null> {
+  if (lookAhead?.state !== state) lookAhead = { state, ahead: startLookAhead(state) };
+  return lookAhead.ahead;
+}
+
+async function startLookAhead(state: BuildState): Promise<SessionLookAhead | null> {
+  if (state.command !== 'build' || process.env.CODEX_ARCHIVE_PREP_WORKER === '0') return null;
+  // The order getStaticPaths gives Astro (src/pages/s/[id]/index.astro), which renders in it.
+  const { sessions } = await archiveIndex();
+  const order = sessions.flatMap((s) => (s.sourceRoot ? [{ id: s.id, sourceRoot: s.sourceRoot, file: s.file, threadName: s.threadName }] : []));
+  const incremental = state.incremental;
+  return new SessionLookAhead({
+    workerUrl: new URL('site/prep-worker.ts', state.integrationUrl),
+    order,
+    options: prepOptions(state),
+    redact: state.options.redact,
+    emailAllowlist: state.options.emailAllowlist,
+    // getStaticPaths has keyed every page by now: the same key as last time means Astro reuses it.
+    reused: incremental
+      ? (id) => {
+          const key = incremental.keys.get(id)?.key;
+          return key !== undefined && incremental.previous.get(id)?.key === key;
+        }
+      : undefined,
+    // Astro is in the middle of a page's log line: ours start on their own.
+    log: (line) => console.log(`\n${line}`),
+  });
+}
+
 /** Reads, reports, redacts and prepares one session page. */
 export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
   const state = getState();
   const here = paths.session(summary.id);
   if (!summary.sourceRoot) throw new Error(`Session ${summary.id} has no source folder in the store; rebuild with --force.`);
-  const result = await readRolloutAt(summary.sourceRoot, summary.file, { threadName: summary.threadName });
-  // Cut long outputs to what the page publishes before anything else: the middles left out are
-  // then never redacted, rendered or indexed (most of the build's work at scale).
+  const ahead = await sessionLookAhead(state);
+  let prepared = ahead ? await ahead.take(summary.id) : null;
+  if (prepared) {
+    // Counted by the worker's redactor; the build adds up its own page redactor's at the end.
+    state.report.addRedactions(new Map(Object.entries(prepared.redactions)));
+  } else {
+    const input = { id: summary.id, sourceRoot: summary.sourceRoot, file: summary.file, threadName: summary.threadName };
+    prepared = await prepareSession(input, prepOptions(state), await pageRedactor());
+  }
+  const { session, facts, redactions, collapse } = prepared;
   const outputChars = state.options.outputChars;
-  const rawLengths: number[] = [];
-  for (const turn of result.session.turns) for (const item of turn.items) rawLengths.push(outputOf(item)?.length ?? 0);
-  // Output-heavy sessions (hundreds of long outputs) get a smaller share per output, so no page
-  // carries more than TRIMMED_PAGE_BUDGET characters of output.
-  const trimTo = outputChars === 'all' ? Infinity : outputCap(rawLengths.filter((n) => n > 0), TRIMMED_PAGE_BUDGET, outputChars, Math.min(outputChars, 1000));
-  const published = trimSessionOutputs(result.session, trimTo);
-  const facts = { ...sessionFacts(result.session, result.counts), trimmed: { outputs: published.trimmed, chars: published.omittedChars } };
   state.report.addSessionFacts(facts);
-  const redactor = await pageRedactor();
-  const hitsBefore = new Map(redactor?.hits ?? []);
-  const session = scrubExcluded(asRedact(redactor)(published.session), state.excludedIds);
   // This page's share of the redaction counts (kept for builds that skip the page).
-  const redactions: Record<string, number> = {};
-  for (const [rule, n] of redactor?.hits ?? []) if (n !== (hitsBefore.get(rule) ?? 0)) redactions[rule] = n - (hitsBefore.get(rule) ?? 0);
   state.report.addSessionRedactions(summary.id, redactions);
   // Assets this page links, each once: the list is the page's sidecar's own (incremental.ts
   // sorts it), so the sidecar kept for the rest of the build holds no closure over this page.
@@ -179,13 +163,6 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     return href(here, rel);
   };
 
-  // A trimmed output (at most trimTo plus its gap marker) must fit the fold whole, however its
-  // lines fall: collapseOutput gives the folded middle half of maxChars.
-  const collapse: CollapseOptions =
-    outputChars === 'all'
-      ? { ...DEFAULT_COLLAPSE, maxChars: outputCap(rawLengths.filter((n) => n > 0)) }
-      : { ...DEFAULT_COLLAPSE, maxChars: 2 * (trimTo + 64) };
-
   // With outputChars 'all', every output the page cannot show whole is also written whole to a
   // .txt file it links.
   const largeOutputHref = (item: Item): string | null => {
@@ -215,7 +192,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     date: session.startedAt ?? '',
     project: summary.project ?? '',
     filters,
-    text: sessionDigest(session),
+    text: prepared.digest,
   };
   state.offline.set(session.id, offline);
   const keys = state.incremental?.keys.get(summary.id);
