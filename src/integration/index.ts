@@ -14,8 +14,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { resolveOptions, type CodexArchiveOptions } from './options.ts';
-import { OFFLINE_INDEX_PATH, offlineIndexParts } from './offline-index.ts';
-import { buildPagefindIndex, shardName } from './pagefind.ts';
+import { OFFLINE_INDEX_PATH, OFFLINE_PARTS_DIR, offlineIndexList, offlineIndexParts } from './offline-index.ts';
+import { buildPagefindIndex } from './pagefind.ts';
+import { shardName } from './utils/shards.ts';
 import { SEARCH_JOB_ENV, writeSearchJob } from './search-job.ts';
 import { writeParts } from './utils/write-parts.ts';
 import { dayKey } from './utils/dates.ts';
@@ -143,15 +144,20 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         }
 
         t = performance.now();
-        const offlineFile = path.join(outDir, OFFLINE_INDEX_PATH);
-        await mkdir(path.dirname(offlineFile), { recursive: true });
-        await writeParts(offlineFile, offlineIndexParts(state.offline.values()));
+        const shardOf = (e: { date: string }) => shardName(dayKey(e.date, state.options.timeZone));
+        await mkdir(path.join(outDir, OFFLINE_PARTS_DIR), { recursive: true });
+        const partNames: string[] = [];
+        for (const part of offlineIndexParts(state.offline.values(), shardOf)) {
+          await writeParts(path.join(outDir, OFFLINE_PARTS_DIR, part.name), part.pieces);
+          partNames.push(part.name);
+        }
+        await writeFile(path.join(outDir, OFFLINE_INDEX_PATH), offlineIndexList(partNames));
         report.time('offline index', performance.now() - t);
 
         t = performance.now();
         const searchPages = [...state.offline].map(([id, e]) => ({
           path: e.path,
-          shard: shardName(dayKey(e.date, state.options.timeZone)),
+          shard: shardOf(e),
           words: e.text,
           key: state.incremental?.keys.get(id)?.key ?? null,
         }));

@@ -1,7 +1,8 @@
 /**
- * The offline search file. Pagefind cannot run from `file://` (Chromium blocks its module import
- * and fetches), so every build also writes `_assets/search-index.js`: a classic script that
- * assigns one global, loaded with `<script src>` only when the site is opened from disk.
+ * The offline search files. Pagefind cannot run from `file://` (Chromium blocks its module import
+ * and fetches), so every build also writes `_assets/search-index.js` and its parts
+ * (`_assets/search-index/*.js`): classic scripts that assign globals, loaded with `<script src>`
+ * only when the site is opened from disk.
  *
  * Per session it holds the link, title, date, project, filter values and a text digest: the
  * session's DISTINCT normalised words in order of importance (what the user and the assistant
@@ -9,9 +10,11 @@
  * reach much deeper into a session than a prefix of its text would, and the file stays bounded:
  * at most ~OFFLINE_TEXT_CAP + 1 KB per session.
  */
+import { createHash } from 'node:crypto';
 import type { Session } from '../lib/model/session.ts';
 import { showControls } from '../lib/render/escape.ts';
 import type { OfflineEntry } from './state.ts';
+import { shardOrder } from './utils/shards.ts';
 
 /** Characters of word digest kept per session (documented in README.md, "Offline use"). */
 export const OFFLINE_TEXT_CAP = 8000;
@@ -118,26 +121,63 @@ export function sessionDigest(session: Session, cap = OFFLINE_TEXT_CAP): string 
   return kept.join(' ');
 }
 
-/** The file's text: one assignment, entries sorted newest first (stable: date, then path). */
-export function renderOfflineIndex(entries: Iterable<OfflineEntry>): string {
-  return [...offlineIndexParts(entries)].join('');
+/** Where the offline index's parts go (site-relative), one per search shard. */
+export const OFFLINE_PARTS_DIR = '_assets/search-index';
+
+/** Name of the global each part adds itself to, by its file name (read by src/scripts/search.js). */
+export const OFFLINE_PARTS_GLOBAL = 'codexArchiveSearchParts';
+
+/** One part of the offline index: its file name (in OFFLINE_PARTS_DIR) and its text, in pieces for writeParts. */
+export interface OfflinePart {
+  name: string;
+  pieces: string[];
+}
+
+/** Newest first: by date, then path (an undated entry, date '', comes last). */
+const newestFirst = (a: OfflineEntry, b: OfflineEntry) => b.date.localeCompare(a.date) || a.path.localeCompare(b.path);
+
+/** One entry as the browser gets it. */
+function entryJson(e: OfflineEntry): string {
+  // Titles and projects reach the results list as DOM text: mark control and bidi characters
+  // (`⟨U+202E⟩`), as the pages do, so a thread name cannot reorder the results around it.
+  return JSON.stringify({ ...e, title: showControls(e.title), project: showControls(e.project) });
 }
 
 /**
- * The file's text in pieces, one per entry, for writeParts: the whole file as one string was one
- * of the largest allocations of a 20,000-session build. Joined, the pieces are exactly what
- * JSON.stringify gives for the whole payload.
+ * The parts of the offline index, split like the search index (`shardOf`, utils/shards.ts): a
+ * rebuild after one session changed writes one new part and the same bytes for every other,
+ * which the verifier then knows by their hash instead of scanning ~40 MB again (20,000 sessions).
+ * A part is named after its shard and a hash of its entries, so a browser never pairs a new list
+ * with an old part. Parts come newest shard first and hold their entries newest first: read in
+ * that order, the entries are in the order one sorted list would give. One part's text at a time
+ * (the whole index as one string was one of the largest allocations of a 20,000-session build).
  */
-export function* offlineIndexParts(entries: Iterable<OfflineEntry>): Generator<string> {
-  const list = [...entries].sort((a, b) => b.date.localeCompare(a.date) || a.path.localeCompare(b.path));
-  yield `/* codex-archive offline search index: generated, do not edit. */\nself.${OFFLINE_GLOBAL} = `;
-  yield `{"version":1,"cap":${JSON.stringify(OFFLINE_TEXT_CAP)},"entries":[`;
-  let first = true;
-  for (const e of list) {
-    // Titles and projects reach the results list as DOM text: mark control and bidi characters
-    // (`⟨U+202E⟩`), as the pages do, so a thread name cannot reorder the results around it.
-    yield (first ? '' : ',') + JSON.stringify({ ...e, title: showControls(e.title), project: showControls(e.project) });
-    first = false;
+export function* offlineIndexParts(entries: Iterable<OfflineEntry>, shardOf: (e: OfflineEntry) => string): Generator<OfflinePart> {
+  const byShard = new Map<string, OfflineEntry[]>();
+  for (const e of entries) {
+    const shard = shardOf(e);
+    const list = byShard.get(shard);
+    if (list) list.push(e);
+    else byShard.set(shard, [e]);
   }
-  yield ']};\n';
+  for (const shard of [...byShard.keys()].sort(shardOrder)) {
+    const json = byShard.get(shard)!.sort(newestFirst).map(entryJson);
+    const hash = createHash('sha256');
+    for (const j of json) hash.update(j).update('\n');
+    const name = `${shard}.${hash.digest('hex').slice(0, 16)}.js`;
+    const pieces = [
+      `/* codex-archive offline search index, part ${shard}: generated, do not edit. */\n`,
+      `self.${OFFLINE_PARTS_GLOBAL} = self.${OFFLINE_PARTS_GLOBAL} || {};\n`,
+      `self.${OFFLINE_PARTS_GLOBAL}[${JSON.stringify(name)}] = {"entries":[`,
+    ];
+    json.forEach((j, i) => pieces.push(i ? `,${j}` : j));
+    pieces.push(']};\n');
+    yield { name, pieces };
+  }
+}
+
+/** The text of OFFLINE_INDEX_PATH: the list of parts, in the order they are read. */
+export function offlineIndexList(partNames: readonly string[]): string {
+  const list = { version: 2, cap: OFFLINE_TEXT_CAP, parts: partNames };
+  return `/* codex-archive offline search index: generated, do not edit. */\nself.${OFFLINE_GLOBAL} = ${JSON.stringify(list)};\n`;
 }

@@ -30,6 +30,9 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { withSearchExtra } from './search-extra.ts';
+import { shardOrder } from './utils/shards.ts';
+
+export { shardName } from './utils/shards.ts';
 
 /** Bump when how shards are built changes (invalidates every cached shard). */
 const SHARD_FORMAT = 2;
@@ -111,21 +114,6 @@ export interface ShardList {
 
 /** The file the client reads. */
 export const SHARD_LIST_PATH = 'pagefind/shards.json';
-
-/**
- * Shard name for a session's start day (in the configured time zone): `yyyy-mm-1` for days 1–15,
- * `yyyy-mm-2` for 16–31, `undated` without a start. Half months: busy months of a heavy user hold
- * ~3,000 sessions, ~1 GB of Pagefind memory as one index.
- */
-export function shardName(day: { year: string; month: string; day: string } | null): string {
-  return day ? `${day.year}-${day.month}-${Number(day.day) <= 15 ? 1 : 2}` : 'undated';
-}
-
-function shardOrder(a: string, b: string): number {
-  if (a === 'undated') return b === 'undated' ? 0 : 1;
-  if (b === 'undated') return -1;
-  return b.localeCompare(a);
-}
 
 async function pagefindVersion(): Promise<string> {
   try {

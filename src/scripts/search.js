@@ -3,8 +3,9 @@
  * Search for the dialog and the search page. Two back ends behind one interface:
  * - over http(s): Pagefind's JS API (`pagefind/pagefind.js`, loaded on first use);
  * - from file:// (where Chromium blocks Pagefind's module import and fetches): the offline
- *   index `_assets/search-index.js`, a classic script assigning `codexArchiveSearchIndex`,
- *   searched here by word prefix. It holds each session's distinct words, capped (see
+ *   index, classic scripts: `_assets/search-index.js` assigns `codexArchiveSearchIndex`, the list
+ *   of its parts (`_assets/search-index/*.js`, one per half month), which each add their entries
+ *   to `codexArchiveSearchParts`; searched here by word prefix. It holds each session's distinct words, capped (see
  *   src/integration/offline-index.ts), so very long sessions may miss rare late words offline.
  * Results are built with DOM calls only (no HTML strings from the index reach innerHTML).
  */
@@ -170,22 +171,45 @@
     });
   }
 
-  /** @returns {Promise<Backend>} */
-  function offlineBackend() {
+  /** Loads a classic script; resolves once it ran. @param {string} rel */
+  function loadScript(rel) {
     return new Promise(function (resolve, reject) {
-      var w = /** @type {any} */ (window);
-      if (w.codexArchiveSearchIndex) return resolve(offlineSearch(w.codexArchiveSearchIndex));
       var s = document.createElement('script');
-      s.src = new URL('_assets/search-index.js', rootUrl).href;
+      s.src = new URL(rel, rootUrl).href;
       s.onload = function () {
-        if (w.codexArchiveSearchIndex) resolve(offlineSearch(w.codexArchiveSearchIndex));
-        else reject(new Error('the offline index is empty'));
+        resolve(undefined);
       };
       s.onerror = function () {
-        reject(new Error('the offline index could not be loaded'));
+        reject(new Error('the offline index could not be loaded (' + rel + ')'));
       };
       document.head.appendChild(s);
     });
+  }
+
+  /** @returns {Promise<Backend>} */
+  function offlineBackend() {
+    var w = /** @type {any} */ (window);
+    var list = w.codexArchiveSearchIndex ? Promise.resolve() : loadScript('_assets/search-index.js');
+    return list
+      .then(function () {
+        var index = w.codexArchiveSearchIndex;
+        if (!index || !Array.isArray(index.parts)) throw new Error('the offline index is empty');
+        return Promise.all(
+          index.parts.map(function (/** @type {string} */ name) {
+            return w.codexArchiveSearchParts && w.codexArchiveSearchParts[name] ? undefined : loadScript('_assets/search-index/' + name);
+          }),
+        ).then(function () {
+          /** @type {any[]} */
+          var entries = [];
+          // In list order: newest part first, each newest first (src/integration/offline-index.ts).
+          index.parts.forEach(function (/** @type {string} */ name) {
+            var part = w.codexArchiveSearchParts && w.codexArchiveSearchParts[name];
+            if (!part) throw new Error('the offline index is incomplete (' + name + ')');
+            entries.push.apply(entries, part.entries);
+          });
+          return offlineSearch({ entries: entries });
+        });
+      });
   }
 
   /** @param {{ entries: { path: string, title: string, date: string, project: string, filters: Record<string, string[]>, text: string }[] }} index @returns {Backend} */

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Parser } from 'htmlparser2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../site/build-once.ts';
+import { readOfflineIndex } from '../site/offline-files.ts';
 import { leaks } from '../redact/fake.ts';
 import { fingerprint, hostileBuild, textOf, walk, type HostileBuild } from './hostile-build.ts';
 import { NEVER_WORDS } from './hostile-home.ts';
@@ -192,8 +193,7 @@ describe('hostile build: every page, parsed', () => {
       }
     }
     // The offline search index: its titles and projects become DOM text in the results list.
-    const offline = readFileSync(path.join(b.dist, '_assets', 'search-index.js'), 'utf8');
-    const index = JSON.parse(offline.slice(offline.indexOf('= ') + 2).trim().replace(/;$/, '')) as { entries: { title: string; project: string }[] };
+    const index = readOfflineIndex(b.dist);
     expect(index.entries.length).toBeGreaterThan(10);
     for (const e of index.entries) if (INVISIBLE.test(e.title + e.project)) problems.push(`search-index.js: ${JSON.stringify(e.title)}`);
     expect(problems.slice(0, 20)).toEqual([]);
@@ -220,7 +220,7 @@ describe('hostile build: secrets', () => {
     const texts = files.map((f) => [path.relative(b.dist, f), textOf(f)] as const);
     // Pagefind's index and the offline index must be among them (and decompressed).
     expect(texts.some(([f]) => f.startsWith('pagefind/') && f.endsWith('.pf_fragment'))).toBe(true);
-    expect(texts.some(([f]) => f === '_assets/search-index.js')).toBe(true);
+    for (const file of readOfflineIndex(b.dist).files) expect(texts.some(([f]) => f === file)).toBe(true);
     for (const s of b.home.secrets) {
       for (const piece of leaks(names.toLowerCase(), s.random.toLowerCase())) problems.push(`${s.kind} in a file name: ${piece}`);
       for (const [f, text] of texts) {

@@ -5,16 +5,16 @@
  * gives every page its own words, whatever the line lengths and read boundaries.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OFFLINE_GLOBAL, OFFLINE_TEXT_CAP, offlineIndexParts } from '../../src/integration/offline-index.ts';
+import { OFFLINE_INDEX_PATH, OFFLINE_PARTS_DIR, OFFLINE_TEXT_CAP, offlineIndexList, offlineIndexParts } from '../../src/integration/offline-index.ts';
 import { wordsHash } from '../../src/integration/pagefind.ts';
 import { readSearchJob, writeSearchJob } from '../../src/integration/search-job.ts';
 import type { OfflineEntry } from '../../src/integration/state.ts';
 import { writeParts } from '../../src/integration/utils/write-parts.ts';
+import { readOfflineIndex } from './offline-files.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -45,35 +45,62 @@ describe('writeParts', () => {
   });
 });
 
-describe('offline index file', () => {
-  it('assigns the whole index once, newest first, with control characters made visible', async () => {
-    const entries = [
-      entry(1, '2025-01-01T10:00:00Z'),
-      entry(2, '', { title: 'Undated' }),
-      entry(3, '2026-03-04T05:06:07Z', { title: 'evil\u202Etxt.exe', project: 'p\u0007' }),
-      entry(4, '2025-01-01T10:00:00Z'),
-    ];
-    const file = path.join(dir, 'search-index.js');
-    await writeParts(file, offlineIndexParts(entries), 64);
-    const text = readFileSync(file, 'utf8');
-    const context: Record<string, unknown> = {};
-    context.self = context;
-    vm.runInNewContext(text, context);
-    const index = context[OFFLINE_GLOBAL] as { version: number; cap: number; entries: OfflineEntry[] };
-    expect(index.version).toBe(1);
+describe('offline index files', () => {
+  const shardOf = (e: OfflineEntry) => (e.date ? e.date.slice(0, 7) : 'undated');
+  /** Writes the list and parts as index.ts does, into a new folder; returns the folder. */
+  async function writeIndex(entries: OfflineEntry[]): Promise<string> {
+    const site = await mkdtemp(path.join(dir, 'site-'));
+    await mkdir(path.join(site, OFFLINE_PARTS_DIR), { recursive: true });
+    const names: string[] = [];
+    for (const part of offlineIndexParts(entries, shardOf)) {
+      await writeParts(path.join(site, OFFLINE_PARTS_DIR, part.name), part.pieces, 64);
+      names.push(part.name);
+    }
+    await writeFile(path.join(site, OFFLINE_INDEX_PATH), offlineIndexList(names));
+    return site;
+  }
+
+  const entries = [
+    entry(1, '2025-01-01T10:00:00Z'),
+    entry(2, '', { title: 'Undated' }),
+    entry(3, '2026-03-04T05:06:07Z', { title: 'evil\u202Etxt.exe', project: 'p\u0007' }),
+    entry(4, '2025-01-01T10:00:00Z'),
+    entry(5, '2025-01-20T10:00:00Z'),
+  ];
+
+  it('lists one part per shard, newest first, whose entries read in order are one sorted list', async () => {
+    const index = readOfflineIndex(await writeIndex(entries));
+    expect(index.version).toBe(2);
     expect(index.cap).toBe(OFFLINE_TEXT_CAP);
-    expect(index.entries.map((e) => e.path)).toEqual(['s/3/', 's/1/', 's/4/', 's/2/']);
+    expect(index.parts.map((p) => p.split('.')[0])).toEqual(['2026-03', '2025-01', 'undated']);
+    expect(index.entries.map((e) => e.path)).toEqual(['s/3/', 's/5/', 's/1/', 's/4/', 's/2/']);
     expect(index.entries[0]!.title).not.toContain('\u202E');
     expect(index.entries[0]!.project).not.toContain('\u0007');
-    expect(index.entries[1]).toEqual(JSON.parse(JSON.stringify(entries[0])));
-    // One assignment of one JSON value, as JSON.stringify writes it.
-    const payload = text.slice(text.indexOf('= ') + 2, text.lastIndexOf(';'));
-    expect(JSON.stringify(JSON.parse(payload))).toBe(payload);
+    expect(index.entries[2]).toEqual(JSON.parse(JSON.stringify(entries[0])));
   });
 
-  it('is a valid, empty index without sessions', () => {
-    const text = [...offlineIndexParts([])].join('');
-    expect(text).toContain(`self.${OFFLINE_GLOBAL} = {"version":1,"cap":${OFFLINE_TEXT_CAP},"entries":[]};`);
+  it('writes the same bytes for a part whose entries did not change, and a new name for one that did', async () => {
+    const before = await writeIndex(entries);
+    const changed = entries.map((e) => (e.path === 's/5/' ? { ...e, text: 'new words' } : e));
+    const after = await writeIndex(changed);
+    const a = readOfflineIndex(before);
+    const b = readOfflineIndex(after);
+    expect(b.parts[0]).toBe(a.parts[0]);
+    expect(b.parts[2]).toBe(a.parts[2]);
+    expect(b.parts[1]).not.toBe(a.parts[1]);
+    for (const i of [0, 2]) {
+      const rel = `${OFFLINE_PARTS_DIR}/${a.parts[i]}`;
+      expect(readFileSync(path.join(after, rel))).toEqual(readFileSync(path.join(before, rel)));
+    }
+    // Entries in any input order give the same files.
+    const shuffled = readOfflineIndex(await writeIndex([...entries].reverse()));
+    expect(shuffled.parts).toEqual(a.parts);
+  });
+
+  it('is a valid, empty index without sessions', async () => {
+    const index = readOfflineIndex(await writeIndex([]));
+    expect(index.parts).toEqual([]);
+    expect(index.entries).toEqual([]);
   });
 });
 
