@@ -11,7 +11,7 @@ import type { Loader, LoaderContext } from 'astro/loaders';
 import { z } from 'zod';
 import type { RolloutFile } from '../lib/home/discover.ts';
 import { SessionSummary } from '../lib/model/session.ts';
-import { openArchive, summarise } from '../lib/reader.ts';
+import { openArchive, shareArchive, summarise } from '../lib/reader.ts';
 import { redactDeep } from '../lib/redact/index.ts';
 import { showControls } from '../lib/render/escape.ts';
 import { asRedact, makeRedactor } from './redaction.ts';
@@ -86,6 +86,8 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
   for (const source of options.sources) {
     const t0 = performance.now();
     const archive = await openArchive(source.path);
+    // Session pages re-read their files through the same discovery (reader.ts, shareArchive).
+    shareArchive(source.path, archive);
     discoverMs += performance.now() - t0;
     for (const d of [...archive.discovery.diagnostics, ...archive.diagnostics]) report.addDiagnostic(d);
     report.files.discovered += archive.discovery.files.length;

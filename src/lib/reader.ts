@@ -399,9 +399,20 @@ export async function readRolloutAt(root: string, relPath: string, names: { thre
   return readRollout(file, context);
 }
 
-const archives = new Map<string, Promise<Archive>>();
+/**
+ * One discovery per source per thread: session pages re-read files, not folders. The map lives on
+ * globalThis because Astro runs the content loader and the pages as separate module graphs (each
+ * with its own copy of this module), and the loader's discovery, a walk of every rollout (~1.5 s
+ * at 20,000 sessions), is the one the pages need: a rebuild that renders one page should not walk
+ * the whole home again.
+ */
+const archives = ((globalThis as Record<symbol, unknown>)[Symbol.for('codex-archive.archives')] ??= new Map()) as Map<string, Promise<Archive>>;
 
-/** One discovery per source per process: session pages re-read files, not folders. */
+/** Offers an archive just opened (by the content loader) to later `readRolloutAt` calls for the same root. */
+export function shareArchive(root: string, archive: Archive): void {
+  archives.set(root, Promise.resolve(archive));
+}
+
 function archiveCache(root: string): Promise<Archive> {
   let archive = archives.get(root);
   if (!archive) {

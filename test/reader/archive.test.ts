@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openArchive, readArchive, summarise, projectOf } from '../../src/lib/reader.ts';
+import { clearArchiveCache, openArchive, readArchive, readRolloutAt, shareArchive, summarise, projectOf } from '../../src/lib/reader.ts';
 import { addToReport, emptyReport, reportLine, unknownTotal } from '../../src/lib/report.ts';
 import { CORPUS } from './helpers.ts';
 
@@ -89,5 +89,24 @@ describe('archive-level reading', () => {
     expect(p('https://github.com/acme/app.git')).toBe('github.com/acme/app');
     expect(p('ssh://git@GitHub.com/acme/app')).toBe('github.com/acme/app');
     expect(projectOf({ cwd: '/home/ana/app', git: null })).toBe('/home/ana/app');
+  });
+});
+
+describe('readRolloutAt with a shared archive', () => {
+  it("reads through the loader's discovery instead of walking the home again", async () => {
+    const home = revertedHome();
+    const archive = await openArchive(home);
+    clearArchiveCache();
+    shareArchive(home, archive);
+    const first = archive.files[0]!;
+    expect((await readRolloutAt(home, first.relPath)).session.id).toBe(THREAD);
+    // A rollout written after the shared discovery is not known to it: proof no new walk ran.
+    const later = `sessions/2026/08/20/rollout-2026-08-20T12-00-00-0199d100-0000-7000-8000-000000000002.jsonl`;
+    writeFileSync(path.join(home, later), `${line(0, 'session_meta', { id: '0199d100-0000-7000-8000-000000000002', timestamp: '2026-08-20T12:00:00.000Z', cwd: '/w', cli_version: '0.150.0' })}\n`);
+    await expect(readRolloutAt(home, later)).rejects.toThrow('is no longer in');
+    // Without a shared archive, the first read discovers the home itself.
+    clearArchiveCache();
+    expect((await readRolloutAt(home, later)).session.id).toBe('0199d100-0000-7000-8000-000000000002');
+    clearArchiveCache();
   });
 });
