@@ -17,7 +17,11 @@
  * folder, one page at a time (~1 ms a page: 20 s at 20,000 sessions), but skips the copy when the
  * file is already there. Under scripts/build.mjs the output folder is a new folder beside the
  * published site, so a reused session page is hard-linked from the published site before Astro
- * gets to it (`placeReused`). A link shares the published file's bytes, so:
+ * gets to it: every stamped page is linked on a worker as soon as the configuration is known
+ * (`startPlacing`, place-pages.ts), and once a page's key is known the link is kept if the key is
+ * reused, removed if not (`placeReused`); links of sessions without a page any more are removed
+ * before the build ends (`dropUnclaimed`), and no page renders before all links are made
+ * (`placed`). A link shares the published file's bytes, so:
  * - only a page whose published file is exactly the one the last build left is linked (its
  *   device, inode, size and modification time, recorded in its sidecar: `stampPages`), so its
  *   bytes are the ones Astro would restore for the same key (a write changes the modification
@@ -31,11 +35,12 @@
  * - a build that fails removes its folder: links go, the published files stay as they were.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, rmSync, type BigIntStats } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { copyFile, link, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Session } from '../lib/model/session.ts';
 import type { RecordCounts } from '../lib/normalise/builder.ts';
+import { fileStamp, placePagesInWorker, type PagePlacement } from './place-pages.ts';
 import type { OfflineEntry } from './state.ts';
 import { writeParts } from './utils/write-parts.ts';
 
@@ -86,11 +91,6 @@ export interface SiteFolders {
  */
 const STAMP_MARGIN_MS = { fine: 100, coarse: 3000 };
 
-/** `device:inode:size:mtimeNs` of a file. */
-function fileStamp(st: BigIntStats): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
-}
-
 interface SidecarFile {
   version: number;
   pages: Record<string, PageSidecar>;
@@ -110,6 +110,10 @@ export class IncrementalStore {
   readonly linked = new Set<string>();
   /** Linked pages that rendered after all (unlinked first). */
   unplaced = 0;
+  /** Linking ahead (`startPlacing`); null when not started (pages are then linked one by one). */
+  private placing: Promise<void> | null = null;
+  /** Site paths of the pages linked ahead that `placeReused` has not kept or removed yet. */
+  private readonly placedAhead = new Set<string>();
 
   constructor(cacheDir: string, site: SiteFolders | null = null) {
     this.site = site && path.resolve(site.outDir) !== path.resolve(site.previous) ? site : null;
@@ -139,18 +143,51 @@ export class IncrementalStore {
   }
 
   /**
+   * Starts linking every page the last build stamped into the output folder, on a worker
+   * (place-pages.ts), before any key is known; `placeReused` then keeps the links of reused pages
+   * and removes the others, and `dropUnclaimed` those of sessions that have no page any more.
+   * Only for an output folder nothing else has written into yet (see index.ts).
+   */
+  startPlacing(): void {
+    if (!this.site || this.placing) return;
+    const pages: PagePlacement[] = [];
+    for (const [id, sidecar] of this.previous) if (sidecar.file) pages.push({ id, here: sidecar.offline.path, stamp: sidecar.file });
+    const heres = new Map(pages.map((p) => [p.id, p.here]));
+    this.placing = placePagesInWorker(pages, this.site.previous, this.site.outDir).then((ids) => {
+      for (const id of ids) this.placedAhead.add(heres.get(id)!);
+    });
+  }
+
+  /** Resolves once the links made ahead are all in place: before any page may render. */
+  async placed(): Promise<void> {
+    await this.placing;
+  }
+
+  /**
    * Links a reused session page (`here`, its site path) from the previous site into the output
    * folder, so Astro finds it there and copies nothing. Only when the previous site's file is the
    * one the last build stamped; anything else is left to Astro's restore from its cache.
    */
-  placeReused(id: string, here: string): boolean {
+  async placeReused(id: string, here: string): Promise<boolean> {
     const prev = this.previous.get(id);
-    if (!this.site || !prev?.file || this.keys.get(id)?.key !== prev.key) return false;
+    const reused = prev?.file !== undefined && this.keys.get(id)?.key === prev.key;
+    if (this.site && this.placing) {
+      await this.placing;
+      if (!this.placedAhead.delete(here)) return false;
+      if (!reused) {
+        // Linked ahead, but the page renders: Astro must write a file of its own.
+        rmSync(path.join(this.site.outDir, here, 'index.html'), { force: true });
+        return false;
+      }
+      this.linked.add(here);
+      return true;
+    }
+    if (!this.site || !reused) return false;
     const from = path.join(this.site.previous, here, 'index.html');
     const to = path.join(this.site.outDir, here, 'index.html');
     try {
       const st = lstatSync(from, { bigint: true });
-      if (!st.isFile() || fileStamp(st) !== prev.file) return false;
+      if (!st.isFile() || fileStamp(st) !== prev!.file) return false;
       mkdirSync(path.dirname(to), { recursive: true });
       linkSync(from, to);
     } catch {
@@ -161,11 +198,27 @@ export class IncrementalStore {
   }
 
   /**
+   * Removes the pages linked ahead that no route claimed (their session is gone or left out),
+   * once every route's key is known; returns how many.
+   */
+  async dropUnclaimed(): Promise<number> {
+    if (!this.site || !this.placing) return 0;
+    await this.placing;
+    // The folder too: it holds only the page, and would be published empty.
+    for (const here of this.placedAhead) rmSync(path.join(this.site.outDir, here), { recursive: true, force: true });
+    const dropped = this.placedAhead.size;
+    this.placedAhead.clear();
+    return dropped;
+  }
+
+  /**
    * Called as a page renders, before Astro writes it: a page linked by `placeReused` is unlinked,
    * so Astro's write creates a new file instead of writing into the published one.
    */
   unplace(here: string): void {
-    if (!this.site || !this.linked.delete(here)) return;
+    if (!this.site) return;
+    // A page linked ahead whose key was never asked for (it renders without one) is unlinked too.
+    if (!this.linked.delete(here) && !this.placedAhead.delete(here)) return;
     rmSync(path.join(this.site.outDir, here, 'index.html'), { force: true });
     this.unplaced++;
   }

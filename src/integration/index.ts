@@ -9,6 +9,7 @@
  * - `astro:build:done` makes asset links relative, writes the offline search file, runs
  *   Pagefind and writes the report to `.codex-archive/report.json` (outside the output folder).
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,21 @@ function siteFolders(outDir: string, integrations: AstroIntegration[]): SiteFold
   return { outDir, previous };
 }
 
+/**
+ * Whether `outDir` is the new folder scripts/build.mjs builds into, still absent or empty when the
+ * build starts: nothing of an earlier build is in it, so Astro need not empty it first.
+ */
+function freshBuildFolder(outDir: string): boolean {
+  const tmp = process.env.CODEX_ARCHIVE_BUILD_TMP;
+  if (!tmp || path.resolve(tmp) !== path.resolve(outDir)) return false;
+  const key = path.resolve(outDir);
+  freshFolders ??= new Map();
+  if (!freshFolders.has(key)) freshFolders.set(key, !existsSync(key) || readdirSync(key).length === 0);
+  return freshFolders.get(key)!;
+}
+/** Decided once per folder, at config setup: later the build itself writes into it. */
+let freshFolders: Map<string, boolean> | null = null;
+
 /** The integration. Options are documented on `CodexArchiveOptionsSchema` (options.ts). */
 export default function codexArchive(userOptions: CodexArchiveOptions = {}): AstroIntegration {
   /** Scans pages for secrets while they render (page-verifier.ts). */
@@ -77,8 +93,9 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
           ...(command === 'build' ? { experimental: { incrementalBuild: true } } : {}),
           build: { format: 'directory', inlineStylesheets: 'never', concurrency: 1 },
           // Vite inlines small assets as data: URLs and Astro inlines small scripts; both would
-          // need 'unsafe-inline' in the Content-Security-Policy.
-          vite: { build: { assetsInlineLimit: 0 } },
+          // need 'unsafe-inline' in the Content-Security-Policy. Reused pages are linked into a new
+          // build folder from the start (incremental.ts, startPlacing): Astro must not empty it.
+          vite: { build: { assetsInlineLimit: 0, ...(freshBuildFolder(fileURLToPath(config.outDir)) ? { emptyOutDir: false } : {}) } },
         });
       },
       'astro:config:done': ({ config }) => {
@@ -88,7 +105,11 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         state.outputKey = hashOf([state.outputKey, config.base, config.site ?? '']);
         state.cacheDir = fileURLToPath(config.cacheDir);
         state.report.cacheDir = state.cacheDir;
-        if (state.command === 'build') state.incremental = new IncrementalStore(state.cacheDir, siteFolders(state.outDir, config.integrations));
+        if (state.command === 'build') {
+          state.incremental = new IncrementalStore(state.cacheDir, siteFolders(state.outDir, config.integrations));
+          // Astro does not empty this folder (see astro:config:setup), so links made now stay.
+          if (freshBuildFolder(state.outDir)) state.incremental.startPlacing();
+        }
       },
       'astro:build:start': () => {
         const state = getState();
@@ -106,6 +127,8 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         // Pages Astro restored from its cache ran none of our code: add what they contributed.
         const incremental = state.incremental;
         let reused = 0;
+        const dropped = (await incremental?.dropUnclaimed()) ?? 0;
+        if (dropped) logger.info(`${dropped} linked pages of sessions no longer in the archive left out.`);
         const current = incremental?.current();
         if (incremental && current) {
           for (const [id, sidecar] of current) {

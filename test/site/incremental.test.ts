@@ -204,3 +204,19 @@ describe('pages linked from the previous site', () => {
     expect(readdirSync(path.join(dir, 'inc')).filter((n) => /\.building-\d+/.test(n))).toEqual([]);
   }, 300_000);
 });
+
+describe('a session removed from the home', () => {
+  it('leaves no page or folder behind, though pages are linked before keys are known', async () => {
+    const gone = firstRollout(home);
+    const id = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/.exec(gone)![1]!;
+    // The last build left a stamped page for it: it is linked into the new build folder ahead.
+    expect(readdirSync(path.join(dir, 'inc', 'dist', 's')).some((slug) => slug.includes(id))).toBe(true);
+    rmSync(path.join(home, gone));
+    const next = await build('inc');
+    expect(next.log).toMatch(/1 linked pages of sessions no longer in the archive left out/);
+    expect(readdirSync(path.join(next.dist, 's')).some((slug) => slug.includes(id))).toBe(false);
+    expect(next.report.incremental).toMatchObject({ sessionPagesReused: 23 });
+    // The same site as a cold build of the smaller home.
+    expect(fileHashes(next.dist)).toEqual(fileHashes((await build('reference-removed')).dist));
+  }, 300_000);
+});

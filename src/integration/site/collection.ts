@@ -30,7 +30,10 @@ export function archiveIndex(): Promise<ArchiveIndex> {
  */
 export async function sessionCacheKey(summary: Summary): Promise<string | undefined> {
   const state = getState();
-  if (!state.incremental || !summary.digest) return undefined;
+  if (!state.incremental) return undefined;
+  // Pages linked ahead must all be in place before any page renders (incremental.ts, startPlacing).
+  await state.incremental.placed();
+  if (!summary.digest) return undefined;
   const index = await archiveIndex();
   knownIds ??= new Set(index.sessions.map((s) => s.id));
   excludedKey ??= hashOf([...state.excludedIds].sort());
@@ -39,7 +42,7 @@ export async function sessionCacheKey(summary: Summary): Promise<string | undefi
   const known = knownIds;
   const key = state.incremental.sessionKey(summary.id, base, (id) => known.has(id));
   // A reused page is linked from the published site now, so Astro does not copy it (incremental.ts).
-  state.incremental.placeReused(summary.id, paths.session(summary.id));
+  await state.incremental.placeReused(summary.id, paths.session(summary.id));
   return key;
 }
 
