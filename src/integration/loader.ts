@@ -5,31 +5,38 @@
  * each session page re-reads its own file instead.
  *
  * Like Astro's glob loader it skips files whose digest (path, size, mtime, options) is unchanged
- * and deletes entries whose file vanished.
+ * and deletes entries whose file vanished. The files it does read (a cold build: all of them) are
+ * read on worker threads when there are many (load-worker.ts); their summaries reach the store in
+ * file order either way.
  */
+import { availableParallelism } from 'node:os';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { z } from 'zod';
 import type { RolloutFile } from '../lib/home/discover.ts';
 import { SessionSummary } from '../lib/model/session.ts';
-import { openArchive, shareArchive, summarise } from '../lib/reader.ts';
-import { redactDeep } from '../lib/redact/index.ts';
-import { showControls } from '../lib/render/escape.ts';
+import { openArchive, shareArchive } from '../lib/reader.ts';
+import { readInOrder, readOutcome, type ReadOutcome } from './load-worker.ts';
 import { asRedact, makeRedactor } from './redaction.ts';
 import { getState } from './state.ts';
 import { globToRegExp, matchesAny } from './utils/glob.ts';
-import { shortHash } from './utils/slug.ts';
 
 /** Bump when what we store changes shape or meaning, so old cached entries are re-read. */
 const STORE_VERSION = 2;
 
-/** `redactDeep` with this makes control and bidi characters visible in every string. */
-const VISIBLE_CONTROLS = { hits: new Map<string, number>(), resetHits: () => {}, redact: showControls };
-
 /** A progress line every this many files. */
 export const PROGRESS_EVERY = 500;
 
-/** Files read at once: reading is mostly CPU (JSON.parse), a little overlap hides the I/O. */
+/** Files read at once in this thread: reading is mostly CPU (JSON.parse), a little overlap hides the I/O. */
 const CONCURRENCY = 4;
+
+/**
+ * Fewer files to read than this are read in this thread: a worker costs ~0.3 s to start, and an
+ * incremental rebuild usually reads one file.
+ */
+export const MIN_FILES_FOR_WORKERS = 200;
+
+/** Worker threads at most, whatever the core count: each holds its own heap. */
+const MAX_WORKERS = 3;
 
 /** What the store holds per session: the summary plus the source folder it was read from. */
 export const StoredSession = SessionSummary.extend({
@@ -38,16 +45,19 @@ export const StoredSession = SessionSummary.extend({
 });
 export type StoredSession = z.infer<typeof StoredSession>;
 
-/** Runs `fn` over `items` with at most `limit` in flight, in order of start. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      await fn(items[index]!, index);
-    }
-  });
-  await Promise.all(workers);
+/**
+ * Worker threads to read `count` files on, beside this thread: one per other core (at most
+ * MAX_WORKERS) when there are more than MIN_FILES_FOR_WORKERS, else none.
+ * CODEX_ARCHIVE_LOAD_WORKERS=0 turns them off; any other whole number starts that many whatever
+ * the count, and leaves every file to them (`forced`: tests compare what workers and this thread
+ * store).
+ */
+export function loadWorkers(count: number, env = process.env.CODEX_ARCHIVE_LOAD_WORKERS): { workers: number; forced: boolean } {
+  const asked = env?.trim() ? Number(env) : NaN;
+  if (Number.isInteger(asked) && asked >= 0) return { workers: count === 0 ? 0 : Math.min(asked, MAX_WORKERS), forced: true };
+  // This thread reads too: one core needs no worker.
+  const others = availableParallelism() - 1;
+  return { workers: count > MIN_FILES_FOR_WORKERS ? Math.max(0, Math.min(others, MAX_WORKERS)) : 0, forced: false };
 }
 
 /** The loader for the `sessions` collection. Options come from the integration (see state.ts). */
@@ -82,6 +92,9 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
   let changed = 0;
   let done = 0;
   let discoverMs = 0;
+  const progress = (): void => {
+    if (++done % PROGRESS_EVERY === 0) logger.info(`${done} files…`);
+  };
 
   for (const source of options.sources) {
     const t0 = performance.now();
@@ -102,51 +115,70 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
       return true;
     });
 
-    await pool(files, CONCURRENCY, async (file) => {
+    // Unchanged files first, in file order: they only claim their ids.
+    const toRead: { file: RolloutFile; digest: string }[] = [];
+    for (const file of files) {
       const digest = generateDigest({ o: optionsDigest, root: source.path, path: file.relPath, size: file.size, mtime: file.mtimeMs });
       const cachedId = byDigest.get(digest);
       if (cachedId !== undefined && !keep.has(cachedId)) {
         keep.add(cachedId);
         claimedBy.set(cachedId, `${source.path}\0${file.relPath}`);
         report.files.unchanged++;
+        progress();
       } else {
-        await readOne(file, digest);
+        toRead.push({ file, digest });
       }
-      if (++done % PROGRESS_EVERY === 0) logger.info(`${done} files…`);
-    });
+    }
 
-    async function readOne(file: RolloutFile, digest: string): Promise<void> {
-      let summary;
-      try {
-        const { session } = await archive.read(file);
-        summary = summarise(session);
-      } catch (error) {
+    // Read on worker threads when there are enough files to pay for starting them; outcomes
+    // arrive in file order either way, so the store gets the same entries in the same order.
+    const { workers, forced } = loadWorkers(toRead.length);
+    const reading = await readInOrder({
+      files: toRead.map((r) => r.file),
+      all: archive.discovery.files,
+      threadNames: archive.context.threadNames ?? new Map(),
+      workers,
+      mainReads: !forced,
+      workerUrl: new URL('load-worker.ts', state.integrationUrl),
+      redact: options.redact,
+      emailAllowlist: options.emailAllowlist,
+      concurrency: CONCURRENCY,
+      readHere: (file) => readOutcome((f) => archive.read(f), file, redact),
+      commit: async (index, outcome) => {
+        await commitOne(toRead[index]!.file, toRead[index]!.digest, outcome);
+        progress();
+      },
+      log: (line) => logger.warn(line),
+    });
+    if (reading.started > 0) {
+      logger.info(`${reading.inWorkers} of ${toRead.length} files read on ${reading.started} worker thread${reading.started === 1 ? '' : 's'}.`);
+    }
+
+    async function commitOne(file: RolloutFile, digest: string, outcome: ReadOutcome): Promise<void> {
+      if (!outcome.ok) {
         report.files.failed++;
         report.addDiagnostic({
           file: file.relPath,
           line: null,
           code: 'unreadable-file',
-          message: `Skipped: ${(error as Error).message}`,
+          message: `Skipped: ${outcome.message}`,
           severity: 'error',
         });
-        logger.warn(`Skipped ${file.relPath}: ${(error as Error).message}`);
+        logger.warn(`Skipped ${file.relPath}: ${outcome.message}`);
         return;
       }
-      if (excludeIds.has(summary.id) || matchesAny(summary.cwd, excludeCwd)) {
+      if (excludeIds.has(outcome.id) || matchesAny(outcome.cwd, excludeCwd)) {
         report.files.excluded++;
-        state.excludedIds.add(summary.id);
+        state.excludedIds.add(outcome.id);
         if (file.threadId) state.excludedIds.add(file.threadId);
         return;
       }
-      // The id names the page folder and is not redacted like shown text: an id that holds a
-      // secret (or an e-mail address) would publish it in a URL and a file name, and the verifier
-      // would then refuse the whole build. Such a session is filed under a hash of its id.
-      const id = redact(summary.id) === summary.id ? summary.id : `id-${shortHash(summary.id, 16)}`;
+      const id = outcome.entry.id;
       const where = `${source.path}\0${file.relPath}`;
       const holder = claimedBy.get(id);
       if (holder !== undefined) {
-        // Two files claim one id (e.g. a copy left in archived_sessions/). Files are read in
-        // parallel, so the winner is chosen by path, not by arrival: every build picks the same.
+        // Two files claim one id (e.g. a copy left in archived_sessions/). The winner is chosen
+        // by path, not by which was read first: every build picks the same.
         report.files.duplicates++;
         const loser = holder < where ? where : holder;
         report.addDiagnostic({
@@ -162,13 +194,7 @@ async function load({ store, logger, generateDigest, parseData }: LoaderContext)
       keep.add(id);
       report.files.read++;
       changed++;
-      // Identity fields stay as read: they locate the file and link pages, and are never shown raw.
-      // Control and bidi characters in what lists, titles and search show become visible
-      // markers (`⟨U+202E⟩`): a thread name must not reorder or hide the text around it.
-      const shown = redactDeep(redact(summary), VISIBLE_CONTROLS);
-      const lineage = { ...shown.lineage, forkedFrom: summary.lineage.forkedFrom, parent: summary.lineage.parent };
-      const stored = { ...shown, id, file: summary.file, lineage, sourceRoot: source.path };
-      const data = await parseData({ id, data: stored });
+      const data = await parseData({ id, data: { ...outcome.entry, sourceRoot: source.path } });
       store.set({ id, data, digest });
     }
   }

@@ -359,7 +359,11 @@ function basenameOrder(a: RolloutFile, b: RolloutFile): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function contextFor(files: RolloutFile[], threadNames: ReadonlyMap<string, string>): ReadContext {
+/**
+ * The read context of an archive from its discovered files and thread names: what a worker
+ * thread that reads some of its files builds without walking the home again (load-worker.ts).
+ */
+export function contextFor(files: readonly RolloutFile[], threadNames: ReadonlyMap<string, string>): ReadContext {
   const byId = new Map<string, RolloutFile>();
   for (const f of files) {
     for (const id of [f.rolloutId, f.threadId]) {
