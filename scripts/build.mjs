@@ -93,6 +93,10 @@ function refuseUnsafe(folder, sources) {
 refuseUnsafe(out, envSources());
 
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
+// Node keeps the compiled code of the modules the children load (Astro, Vite, the verifier's
+// rules, Pagefind's client) between builds, so a rebuild does not compile them again. A cache
+// the user set up wins.
+process.env.NODE_COMPILE_CACHE ??= path.join(root, 'node_modules', '.codex-archive-build', 'compile-cache');
 const reportFile = path.resolve(root, args.report ?? path.join('.codex-archive', 'report.json'));
 process.env.CODEX_ARCHIVE_REPORT = reportFile;
 // The integration checks this folder against the sources it resolves (astro.config.mjs may name
