@@ -30,10 +30,12 @@ export const PROGRESS_EVERY = 500;
 const CONCURRENCY = 4;
 
 /**
- * Fewer files to read than this are read in this thread: a worker costs ~0.3 s to start, and an
- * incremental rebuild usually reads one file.
+ * Fewer files to read than this are read in this thread alone (an incremental rebuild usually
+ * reads one). A worker costs ~0.8 s of CPU beyond the files it reads (~0.3 s loading its modules,
+ * then its own JIT and GC threads warming up) and this thread reads ~600 files a second: below
+ * ~500 files the second core saves less than that, and on a busy machine it costs time.
  */
-export const MIN_FILES_FOR_WORKERS = 200;
+export const MIN_FILES_FOR_WORKERS = 500;
 
 /** Worker threads at most, whatever the core count: each holds its own heap. */
 const MAX_WORKERS = 3;

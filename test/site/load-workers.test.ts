@@ -175,8 +175,8 @@ describe('loading on worker threads', () => {
 describe('when workers start', () => {
   it('only when enough files need reading, unless the switch says otherwise', () => {
     expect(loadWorkers(1, undefined).workers).toBe(0);
-    expect(loadWorkers(200, undefined).workers).toBe(0);
-    expect(loadWorkers(201, undefined).workers).toBe(Math.min(os.availableParallelism() - 1, 3));
+    expect(loadWorkers(500, undefined).workers).toBe(0);
+    expect(loadWorkers(501, undefined).workers).toBe(Math.min(os.availableParallelism() - 1, 3));
     expect(loadWorkers(20_000, '0')).toEqual({ workers: 0, forced: true });
     expect(loadWorkers(5, '2')).toEqual({ workers: 2, forced: true });
     expect(loadWorkers(5, '9')).toEqual({ workers: 3, forced: true });
