@@ -2,6 +2,10 @@
  * Everything one session page needs, prepared in TypeScript so the page only renders: the
  * session re-read from its own file (never from the store) and redacted, the link and asset
  * callbacks the transcript calls, the search metadata, and the offline search entry.
+ *
+ * Reading and redacting (session-prep.ts) is done ahead, on a worker thread, for the pages Astro
+ * is about to render (prep-worker.ts); a page the worker has not prepared is prepared here. What
+ * touches the build (report, incremental records, assets) is always done here, as the page renders.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
