@@ -1,9 +1,11 @@
 /**
- * A small Codex home with planted secrets, for the session-prep tests (unit and build).
+ * Small Codex homes for the session-prep tests (unit and build): one with planted secrets, one
+ * holding every awkward fixture rollout under a name discovery accepts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { rand } from '../redact/fake.ts';
+import { projectRoot } from './build-once.ts';
 
 /** One rollout of the current format: a user message and an answer. */
 function rollout(id: string, at: string, user: string, answer: string): string {
@@ -31,4 +33,21 @@ export function writeSecretsHome(home: string): void {
     const at = `2026-01-0${i + 1}T10:00:00.000Z`;
     writeFileSync(path.join(folder, `rollout-2026-01-0${i + 1}T10-00-00-${id}.jsonl`), rollout(id!, at, user!, answer!));
   });
+}
+
+/** Writes a home of every file in fixtures/rollouts and fixtures/bad, one session each. */
+export function writeFixturesHome(home: string): void {
+  const folder = path.join(home, 'sessions', '2025', '01', '01');
+  mkdirSync(folder, { recursive: true });
+  let n = 0;
+  for (const sub of ['rollouts', 'bad']) {
+    for (const name of readdirSync(path.join(projectRoot, 'fixtures', sub)).sort()) {
+      n++;
+      const id = `0199a300-0000-7000-8000-${String(n).padStart(12, '0')}`;
+      const nn = String(n).padStart(2, '0');
+      // A one-document file keeps its generation-0 name shape.
+      const file = name.endsWith('.json') ? `rollout-2025-01-01-${id}.json` : `rollout-2025-01-01T00-00-${nn}-${id}.jsonl`;
+      copyFileSync(path.join(projectRoot, 'fixtures', sub, name), path.join(folder, file));
+    }
+  }
 }

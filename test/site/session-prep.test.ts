@@ -15,13 +15,14 @@ import { prepareSession, type PreparedSession, type PrepInput, type PrepOptions 
 import { openArchive } from '../../src/lib/reader.ts';
 import { CORPUS } from '../corpus.ts';
 import { demoHome, projectRoot } from './build-once.ts';
-import { writeSecretsHome } from './session-prep-home.ts';
+import { writeFixturesHome, writeSecretsHome } from './session-prep-home.ts';
 
 const workerUrl = new URL(`file://${path.join(projectRoot, 'src/integration/site/prep-worker.ts')}`);
 const options: PrepOptions = { outputChars: 2500, excludedIds: new Set() };
 
 let dir: string;
 let secrets: string;
+let fixtures: string;
 
 /** Every rollout of a home as preparation inputs, in the reader's order. */
 async function inputsOf(root: string): Promise<PrepInput[]> {
@@ -54,22 +55,30 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'codex-archive-prep-'));
   secrets = path.join(dir, 'secrets');
   writeSecretsHome(secrets);
+  fixtures = path.join(dir, 'fixtures');
+  writeFixturesHome(fixtures);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('prepareSession on the worker', () => {
-  const homes = () => [demoHome, secrets, ...['codex-0.20.0', 'codex-0.39.0', 'codex-0.63.0', 'codex-0.100.0', 'codex-0.130.0', 'codex-0.169.0'].map((v) => path.join(CORPUS, v))];
+  const homes = () => [demoHome, secrets, fixtures, ...['codex-0.20.0', 'codex-0.39.0', 'codex-0.63.0', 'codex-0.100.0', 'codex-0.130.0', 'codex-0.169.0'].map((v) => path.join(CORPUS, v))];
 
-  it('equals the render thread for every session of the demo, the corpus and a home with secrets', async () => {
+  it('equals the render thread for every session of the demo, the corpus, the fixtures and a home with secrets', async () => {
     const order = (await Promise.all(homes().map(inputsOf))).flat();
-    expect(order.length).toBeGreaterThan(60);
+    expect(order.filter((s) => s.sourceRoot === fixtures).length).toBeGreaterThanOrEqual(18);
+    expect(order.length).toBeGreaterThan(80);
     const { got, lookAhead, lines } = await viaWorker(order);
     const expected = await inProcess(order);
     // The first page is asked for before anything was planned: the render thread prepares it.
     expect(got[0]).toBeNull();
     expect(lookAhead.stats).toMatchObject({ fromWorker: order.length - 1, inProcess: 1, failures: 0 });
-    for (let i = 1; i < order.length; i++) expect(got[i], order[i]!.id).toStrictEqual(expected[i]);
+    for (let i = 1; i < order.length; i++) {
+      expect(got[i], order[i]!.id).toStrictEqual(expected[i]);
+      // Own `__proto__` keys (fixtures/rollouts/proto-keys.jsonl) and key order survive the copy.
+      expect(JSON.stringify(got[i])).toBe(JSON.stringify(expected[i]));
+    }
+    expect(JSON.stringify(got)).toContain('"__proto__"');
     expect(lines).toEqual([`codex-archive: ${order.length - 1} session pages prepared ahead on a worker, 1 in the render thread.`]);
     expect(lookAhead.running).toBe(false);
   }, 120_000);

@@ -119,8 +119,13 @@ export async function prepareSession(input: PrepInput, options: PrepOptions, red
 
   const hitsBefore = new Map(redactor?.hits ?? []);
   const session = scrubExcluded(asRedact(redactor)(published.session), options.excludedIds);
+  // By rule name: the redactor's own order is that of first hits in whatever it redacted before
+  // (another thread, other sessions), and the report and the incremental records keep this order.
   const redactions: Record<string, number> = {};
-  for (const [rule, n] of redactor?.hits ?? []) if (n !== (hitsBefore.get(rule) ?? 0)) redactions[rule] = n - (hitsBefore.get(rule) ?? 0);
+  for (const rule of [...(redactor?.hits.keys() ?? [])].sort()) {
+    const n = redactor!.hits.get(rule)! - (hitsBefore.get(rule) ?? 0);
+    if (n !== 0) redactions[rule] = n;
+  }
 
   // A trimmed output (at most trimTo plus its gap marker) must fit the fold whole, however its
   // lines fall: collapseOutput gives the folded middle half of maxChars.
