@@ -120,7 +120,7 @@ export interface ReadInOrderOptions {
   readHere: (file: RolloutFile) => Promise<ReadOutcome>;
   /** Takes one outcome; called once per file, in the order of `files`, never two at once. */
   commit: (index: number, outcome: ReadOutcome) => Promise<void> | void;
-  /** Files read at once in this thread, and per worker (default 4 and 2). */
+  /** Files read at once in this thread, and per worker (default 4 each: their I/O overlaps). */
   concurrency?: number;
   perWorker?: number;
   /** Each worker's heap limits (default WORKER_LIMITS). */
@@ -162,7 +162,7 @@ interface Reader {
 export function readInOrder(options: ReadInOrderOptions): Promise<ReadStats> {
   const { files, commit, readHere } = options;
   const concurrency = options.concurrency ?? 4;
-  const perWorker = options.perWorker ?? 2;
+  const perWorker = options.perWorker ?? 4;
   const stats: ReadStats = { inWorkers: 0, here: 0, started: 0 };
   /** Outcomes that arrived before the ones ahead of them: small summaries, so memory stays bounded. */
   const arrived = new Map<number, ReadOutcome>();
