@@ -389,7 +389,7 @@ export async function* readArchive(
  */
 export async function readRolloutAt(root: string, relPath: string, names: { threadName?: string | null } = {}): Promise<ReadResult> {
   const archive = await archiveCache(root);
-  const file = archive.files.find((f) => f.relPath === relPath) ?? archive.discovery.files.find((f) => f.relPath === relPath);
+  const file = filesByPath(archive).get(relPath);
   if (!file) {
     throw new RolloutReadError(
       'ENOENT',
@@ -410,6 +410,21 @@ export async function readRolloutAt(root: string, relPath: string, names: { thre
  * at 20,000 sessions), is the one the pages need: a rebuild that renders one page should not walk
  * the whole home again.
  */
+/**
+ * An archive's files by relative path: current files first, then superseded ones (a page asks
+ * for its own file; searching the list each time made 20,000 pages 20,000 × 20,000 steps).
+ */
+function filesByPath(archive: Archive): Map<string, RolloutFile> {
+  let map = byPath.get(archive);
+  if (!map) {
+    map = new Map();
+    for (const f of [...archive.files, ...archive.discovery.files]) if (!map.has(f.relPath)) map.set(f.relPath, f);
+    byPath.set(archive, map);
+  }
+  return map;
+}
+const byPath = new WeakMap<Archive, Map<string, RolloutFile>>();
+
 const archives = ((globalThis as Record<symbol, unknown>)[Symbol.for('codex-archive.archives')] ??= new Map()) as Map<string, Promise<Archive>>;
 
 /** Offers an archive just opened (by the content loader) to later `readRolloutAt` calls for the same root. */
