@@ -69,6 +69,11 @@ const searchJob = `${tmp}.search.json`;
 const astroStage = process.env.CODEX_ARCHIVE_BUILD_STAGE === 'astro' && Boolean(process.env.CODEX_ARCHIVE_BUILD_TMP);
 /** Default heap cap of the Astro process, MB (see docs/performance.md, "Verifier, swap and heap cap"). */
 const DEFAULT_HEAP_MB = 1024;
+/**
+ * Most session pages a build may have rendered for the verifier to run beside the search index
+ * (see below): a day's work, whose changed pages fall in one or two search shards.
+ */
+const SIDE_BY_SIDE_MAX_RENDERED = 200;
 /** The search index process streams pages through and keeps little: ~100 MB of heap at 20,000. */
 const SEARCH_HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=4'];
 
@@ -334,33 +339,41 @@ const report = JSON.parse(await readFile(reportFile, 'utf8'));
 if (checkOutputFolder({ out, projectRoot: root, home: homedir(), sources: report.sources.map((s) => s.path) }).length) await cleanUp();
 refuseUnsafe(out, report.sources.map((s) => s.path));
 
-// What is left runs side by side: the search index (now that the Astro process and its memory
-// are gone: search-job.ts) and the verifier, which scans the pages while the index is built and
-// the index once it is complete (`--later=pagefind`).
+// What is left: the search index (now that the Astro process and its memory are gone:
+// search-job.ts) and the verifier. After a small rebuild they run side by side: the verifier
+// scans the pages while the index is built and the index once it is complete
+// (`--later=pagefind`), and the index is built by one Pagefind service (a few shards change).
+// After a large one they run one after the other: Pagefind's two services (~1.1 GB at 20,000
+// sessions) and the verifier (~0.3 GB) side by side would pass the 1.5 GB memory budget, and both
+// use every core anyway.
 const hasSearchJob = existsSync(searchJob);
 const verifier = path.join(root, 'scripts', 'verify.mjs');
 const verifying = report.redacted !== false && existsSync(verifier);
+const rendered = report.incremental?.sessionPagesRendered;
+const sideBySide = hasSearchJob && verifying && typeof rendered === 'number' && rendered <= SIDE_BY_SIDE_MAX_RENDERED;
 let verifierRun = null;
-const verifyStarted = performance.now();
-if (verifying) {
+let verifyStarted = 0;
+const startVerifier = () => {
   console.log('\nVerifying the output (scripts/verify.mjs) …');
+  verifyStarted = performance.now();
   const allow = report.emailAllowlist?.length ? [`--allow-email=${report.emailAllowlist.join(',')}`] : [];
   // Verdicts of earlier runs and of the pages verified while Astro rendered them
   // (src/integration/page-verifier.ts; never in the output): files whose exact bytes were found
   // clean by the same detectors with the same options are not scanned again.
   const cache = report.cacheDir ? [`--cache=${path.join(report.cacheDir, 'codex-archive', 'verified.json')}`] : [];
-  const later = hasSearchJob ? ['--later=pagefind'] : [];
-  verifierRun = startNode([verifier, tmp, ...allow, ...cache, ...later], process.env, { stdin: hasSearchJob ? 'pipe' : 'inherit' });
-} else if (report.redacted === false) {
-  console.log('\n!!! redact: false — the output was NOT re-scanned for secrets. Do not publish it.');
-} else {
-  console.log('\n(scripts/verify.mjs not present: output not re-scanned.)');
-}
+  const later = sideBySide ? ['--later=pagefind'] : [];
+  verifierRun = startNode([verifier, tmp, ...allow, ...cache, ...later], process.env, { stdin: sideBySide ? 'pipe' : 'inherit' });
+};
+if (!verifying) {
+  if (report.redacted === false) console.log('\n!!! redact: false — the output was NOT re-scanned for secrets. Do not publish it.');
+  else console.log('\n(scripts/verify.mjs not present: output not re-scanned.)');
+} else if (sideBySide) startVerifier();
 
 if (hasSearchJob) {
   t = performance.now();
   // In a process of its own with a small heap (scripts/search-index.mjs says why).
-  const run = await runNode([...process.execArgv, ...SEARCH_HEAP_FLAGS, path.join(root, 'scripts', 'search-index.mjs'), searchJob], process.env);
+  const services = sideBySide ? ['--services=1'] : [];
+  const run = await runNode([...process.execArgv, ...SEARCH_HEAP_FLAGS, path.join(root, 'scripts', 'search-index.mjs'), searchJob, ...services], process.env);
   if (interrupted) await stopInterrupted();
   if (run.code !== 0) {
     // Closing its stdin without `ready` stops the verifier.
@@ -373,9 +386,10 @@ if (hasSearchJob) {
   await rm(searchJob, { force: true });
   report.timingsMs = { ...(report.timingsMs ?? {}), pagefind: Math.round(performance.now() - t) };
 }
+if (verifying && !verifierRun) startVerifier();
 
 // The folder is final: one walk gives its size (for the report) and its fingerprint (for the next
-// build's "nothing changed" check), while the verifier finishes.
+// build's "nothing changed" check), while the verifier works.
 const site = { bytes: 0, files: 0 };
 const outputHash = treeHash(tmp, { tally: site });
 report.site = site;

@@ -13,7 +13,7 @@
  * build that reuses most shards reads few of them.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { buildPagefindIndex, wordsHash, type SearchPage } from './pagefind.ts';
+import { buildPagefindIndex, wordsHash, type SearchPage, type Tuning } from './pagefind.ts';
 import { writeParts } from './utils/write-parts.ts';
 
 const VERSION = 2;
@@ -105,7 +105,7 @@ export async function readSearchJob(file: string, handle: FileHandle): Promise<J
 }
 
 /** Builds the index a job describes, logging as the integration does; returns how long it took. */
-export async function runSearchJob(file: string, log: (line: string) => void = (line) => console.log(line)): Promise<number> {
+export async function runSearchJob(file: string, log: (line: string) => void = (line) => console.log(line), tuning: Tuning = {}): Promise<number> {
   const handle = await open(file, 'r');
   try {
     const job = await readSearchJob(file, handle);
@@ -117,7 +117,7 @@ export async function runSearchJob(file: string, log: (line: string) => void = (
       error: (m: string) => log(`${stamp()} [codex-archive] ${m}`),
       debug: () => {},
     };
-    await buildPagefindIndex(job.dir, job.pages, logger as never, job.cacheDir);
+    await buildPagefindIndex(job.dir, job.pages, logger as never, job.cacheDir, tuning);
     return performance.now() - started;
   } finally {
     await handle.close();
