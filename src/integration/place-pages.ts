@@ -70,8 +70,8 @@ if (!isMainThread && (workerData as Partial<Setup> | null)?.[TAG]) {
 export function placePagesInWorker(pages: readonly PagePlacement[], from: string, to: string): Promise<string[]> {
   return new Promise((resolve) => {
     const finishHere = () => {
-      // Links the worker made before failing are found again: `linkSync` fails on them (EEXIST),
-      // so they are counted by the check below.
+      // A link the worker made before it failed is already there (with the stamp): counted as
+      // placed, not linked again.
       const linked: string[] = [];
       for (const page of pages) {
         const target = path.join(to, page.here, 'index.html');
