@@ -164,33 +164,18 @@ export class IncrementalStore {
   }
 
   /**
-   * Links a reused session page (`here`, its site path) from the previous site into the output
-   * folder, so Astro finds it there and copies nothing. Only when the previous site's file is the
-   * one the last build stamped; anything else is left to Astro's restore from its cache.
+   * Keeps the link made ahead for a session page (`here`, its site path) when its key is reused,
+   * so Astro finds the page in place and copies nothing; removes it when the page will render.
+   * True when the page stays linked. Pages not linked ahead are left to Astro's restore.
    */
   async placeReused(id: string, here: string): Promise<boolean> {
+    if (!this.site || !this.placing) return false;
+    await this.placing;
+    if (!this.placedAhead.delete(here)) return false;
     const prev = this.previous.get(id);
-    const reused = prev?.file !== undefined && this.keys.get(id)?.key === prev.key;
-    if (this.site && this.placing) {
-      await this.placing;
-      if (!this.placedAhead.delete(here)) return false;
-      if (!reused) {
-        // Linked ahead, but the page renders: Astro must write a file of its own.
-        rmSync(path.join(this.site.outDir, here, 'index.html'), { force: true });
-        return false;
-      }
-      this.linked.add(here);
-      return true;
-    }
-    if (!this.site || !reused) return false;
-    const from = path.join(this.site.previous, here, 'index.html');
-    const to = path.join(this.site.outDir, here, 'index.html');
-    try {
-      const st = lstatSync(from, { bigint: true });
-      if (!st.isFile() || fileStamp(st) !== prev!.file) return false;
-      mkdirSync(path.dirname(to), { recursive: true });
-      linkSync(from, to);
-    } catch {
+    if (prev?.file === undefined || this.keys.get(id)?.key !== prev.key) {
+      // Linked ahead, but the page renders: Astro must write a file of its own.
+      rmSync(path.join(this.site.outDir, here, 'index.html'), { force: true });
       return false;
     }
     this.linked.add(here);

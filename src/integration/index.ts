@@ -43,6 +43,9 @@ function siteFolders(outDir: string, integrations: AstroIntegration[]): SiteFold
   const { CODEX_ARCHIVE_BUILD_TMP: tmp, CODEX_ARCHIVE_OUT: previous } = process.env;
   if (process.env.CODEX_ARCHIVE_LINK_PAGES === '0') return null;
   if (!tmp || !previous || path.resolve(tmp) !== path.resolve(outDir)) return null;
+  // Pages are linked from the start (incremental.ts, startPlacing): only into a folder nothing
+  // else is in, which Astro is then told not to empty.
+  if (!freshBuildFolder(outDir)) return null;
   const lateHooks = ['astro:build:generated', 'astro:build:done'] as const;
   if (integrations.some((i) => i.name !== 'codex-archive' && lateHooks.some((h) => i.hooks?.[h]))) return null;
   return { outDir, previous };
@@ -108,7 +111,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         if (state.command === 'build') {
           state.incremental = new IncrementalStore(state.cacheDir, siteFolders(state.outDir, config.integrations));
           // Astro does not empty this folder (see astro:config:setup), so links made now stay.
-          if (freshBuildFolder(state.outDir)) state.incremental.startPlacing();
+          state.incremental.startPlacing();
         }
       },
       'astro:build:start': () => {

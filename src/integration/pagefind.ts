@@ -32,8 +32,6 @@ import * as pagefind from 'pagefind';
 import { withSearchExtra } from './search-extra.ts';
 import { shardOrder } from './utils/shards.ts';
 
-export { shardName } from './utils/shards.ts';
-
 /** Bump when how shards are built changes (invalidates every cached shard). */
 const SHARD_FORMAT = 2;
 
