@@ -40,6 +40,25 @@ export const MIN_FILES_FOR_WORKERS = 500;
 /** Worker threads at most, whatever the core count: each holds its own heap. */
 const MAX_WORKERS = 3;
 
+/**
+ * Astro saves its content store 500 ms after the last change to it (SAVE_DEBOUNCE_MS in its
+ * mutable-data-store), serialising the WHOLE store each time: ~1.8 s at 20,000 sessions. The
+ * sync starts that clock before our loader runs (it records its own versions), so any load
+ * longer than 500 ms paid for a save mid-load, and the sync's end paid for another. Touching a
+ * meta key more often than that keeps the clock from running out until the loader is done;
+ * the sync's final save still writes everything. If Astro stops debouncing, this only keeps
+ * one small key up to date.
+ */
+export const HOLD_SAVE_EVERY_MS = 200;
+
+/** Keeps Astro's debounced store save from firing until the returned function is called. */
+export function holdStoreSave(meta: LoaderContext['meta'], every = HOLD_SAVE_EVERY_MS): () => void {
+  const touch = () => meta.set('loader', 'codex-archive');
+  touch();
+  const timer = setInterval(touch, every);
+  return () => clearInterval(timer);
+}
+
 /** What the store holds per session: the summary plus the source folder it was read from. */
 export const StoredSession = SessionSummary.extend({
   /** Absolute path of the Codex home the file belongs to (`file` is relative to it). */
@@ -71,7 +90,16 @@ export function codexArchiveLoader(): Loader {
   };
 }
 
-async function load({ store, logger, generateDigest, parseData }: LoaderContext): Promise<void> {
+async function load(ctx: LoaderContext): Promise<void> {
+  const release = holdStoreSave(ctx.meta);
+  try {
+    await loadSessions(ctx);
+  } finally {
+    release();
+  }
+}
+
+async function loadSessions({ store, logger, generateDigest, parseData }: LoaderContext): Promise<void> {
   const state = getState();
   const { options, report } = state;
   const started = performance.now();
