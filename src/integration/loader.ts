@@ -52,7 +52,7 @@ const MAX_WORKERS = 3;
 export const HOLD_SAVE_EVERY_MS = 200;
 
 /** Keeps Astro's debounced store save from firing until the returned function is called. */
-export function holdStoreSave(meta: LoaderContext['meta'], every = HOLD_SAVE_EVERY_MS): () => void {
+export function holdStoreSave(meta: Pick<LoaderContext['meta'], 'set'>, every = HOLD_SAVE_EVERY_MS): () => void {
   const touch = () => meta.set('loader', 'codex-archive');
   touch();
   const timer = setInterval(touch, every);
