@@ -6,6 +6,7 @@
  * every page type.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -103,6 +104,25 @@ describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) 
     expect(problems.csp).toEqual([]);
     expect(problems.errors).toEqual([]);
     if (fromDisk) expect(problems.failedRequests).toEqual([]);
+  });
+
+  it.skipIf(fromDisk)('opens every search shard as soon as the search page loads, before any query', async () => {
+    const { page, problems } = await watchedPage(context);
+    const requested = new Set<string>();
+    page.on('request', (request) => requested.add(new URL(request.url()).pathname));
+    const shards: string[] = JSON.parse(await readFile(path.join(build.dist, 'pagefind', 'shards.json'), 'utf8')).shards;
+    expect(shards.length).toBeGreaterThan(1);
+    await page.goto(`${root()}search/index.html`);
+    const opened = () => shards.filter((s) => [...requested].some((p) => p.endsWith(`/pagefind/${s}/pagefind-entry.json`))).length;
+    await expect.poll(opened, { timeout: 15_000 }).toBe(shards.length);
+    // Nothing was typed: the search itself has not run yet.
+    expect(await page.locator('main [data-search-results] li').count()).toBe(0);
+    await page.locator('main [data-search-input]').fill(DEEP_WORD);
+    await page.locator('main [data-search-results] li a').first().waitFor({ timeout: 15_000 });
+    await page.close();
+    expect(problems.csp).toEqual([]);
+    expect(problems.errors).toEqual([]);
+    expect(problems.failedRequests).toEqual([]);
   });
 
   it('narrows results with a filter and sorts by date', async () => {
