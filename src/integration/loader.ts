@@ -23,8 +23,11 @@ import { globToRegExp, matchesAny } from './utils/glob.ts';
 /** Bump when what we store changes shape or meaning, so old cached entries are re-read. */
 const STORE_VERSION = 2;
 
-/** A progress line every this many files. */
-export const PROGRESS_EVERY = 500;
+/**
+ * A progress line at most this often. Counted by files would print 40 lines in the same second
+ * when 20,000 unchanged files are only looked up, and too few when each file is slow.
+ */
+export const PROGRESS_EVERY_MS = 2000;
 
 /** Files read at once in this thread: reading is mostly CPU (JSON.parse), a little overlap hides the I/O. */
 const CONCURRENCY = 4;
@@ -121,9 +124,16 @@ async function loadSessions({ store, logger, generateDigest, parseData }: Loader
   const claimedBy = new Map<string, string>();
   let changed = 0;
   let done = 0;
+  let total = 0;
   let discoverMs = 0;
+  let lastProgress = performance.now();
   const progress = (): void => {
-    if (++done % PROGRESS_EVERY === 0) logger.info(`${done} files…`);
+    done++;
+    const now = performance.now();
+    if (now - lastProgress < PROGRESS_EVERY_MS || done === total) return;
+    lastProgress = now;
+    // With several sources the total is known only up to the source being loaded.
+    logger.info(options.sources.length === 1 ? `${done} of ${total} files…` : `${done} files…`);
   };
 
   for (const source of options.sources) {
@@ -144,6 +154,7 @@ async function loadSessions({ store, logger, generateDigest, parseData }: Loader
       }
       return true;
     });
+    total += files.length;
 
     // Unchanged files first, in file order: they only claim their ids.
     const toRead: { file: RolloutFile; digest: string }[] = [];
