@@ -25,9 +25,11 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { checkOutputFolder } from '../src/integration/utils/output-safety.ts';
 import { buildLockFile, releaseBuildLock, takeBuildLock } from './build-lock.mjs';
+import { createRouteFilter } from './route-lines.mjs';
 import { inputFingerprint, recordBuild, treeHash, upToDate } from './up-to-date.mjs';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -192,14 +194,25 @@ function heapCap() {
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const running = new Set();
 /**
- * Starts a Node child with inherited output (and a pipe to its stdin if asked); `done` resolves
- * with how it ended.
+ * Starts a Node child with inherited output (and a pipe to its stdin if asked; its stdout passed
+ * through `filter` line by line if given); `done` resolves with how it ended, once its output is
+ * written.
  */
-function startNode(argv, env, { cwd = root, stdin = 'inherit' } = {}) {
-  const child = spawn(process.execPath, argv, { cwd, stdio: [stdin, 'inherit', 'inherit'], env });
+function startNode(argv, env, { cwd = root, stdin = 'inherit', filter = null } = {}) {
+  const child = spawn(process.execPath, argv, { cwd, stdio: [stdin, filter ? 'pipe' : 'inherit', 'inherit'], env });
   running.add(child);
   // A child that ended early closes its stdin; writing to it then must not crash the build.
   child.stdin?.on('error', () => {});
+  const output = filter
+    ? new Promise((resolve) => {
+        const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+        lines.on('line', (line) => filter.line(line));
+        lines.on('close', () => {
+          filter.end();
+          resolve(undefined);
+        });
+      })
+    : Promise.resolve();
   const done = new Promise((resolve) => {
     child.on('error', (error) => {
       running.delete(child);
@@ -209,6 +222,9 @@ function startNode(argv, env, { cwd = root, stdin = 'inherit' } = {}) {
       running.delete(child);
       resolve({ code, signal, error: null, pid: child.pid });
     });
+  }).then(async (ended) => {
+    await output;
+    return ended;
   });
   return { child, done };
 }
@@ -316,7 +332,11 @@ t = performance.now();
     CODEX_ARCHIVE_BUILD_TMP: tmp,
     CODEX_ARCHIVE_SEARCH_JOB: searchJob,
   };
-  const run = await runNode([...process.execArgv, ...cap.flags, ...youngFlags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, process.cwd());
+  // Astro's line per page becomes a progress line every few seconds (route-lines.mjs); Astro
+  // still colours its output when ours is a terminal.
+  if (process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined) env.FORCE_COLOR = '1';
+  const filter = createRouteFilter({ write: (line) => process.stdout.write(`${line}\n`) });
+  const run = await startNode([...process.execArgv, ...cap.flags, ...youngFlags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, { cwd: process.cwd(), filter }).done;
   // A child that crashed (out of memory) or was killed could not remove its scratch folder.
   if (run.code !== 0 && run.pid) await rm(scratchFolder(run.pid), { recursive: true, force: true });
   if (interrupted) await stopInterrupted();
