@@ -67,9 +67,6 @@ const old = path.join(parent, `.${name}.old-${process.pid}`);
 // The Astro child hands the search index over in this file (src/integration/search-job.ts); its
 // name starts like tmp's, so an interrupted build's job is cleaned up with its folder.
 const searchJob = `${tmp}.search.json`;
-// Cached search shards linked while Astro builds (pagefind.ts, placeCachedShards); named like
-// tmp too.
-const shardsAhead = `${tmp}.search-ahead`;
 // Set by this script for the Astro child, never by hand.
 const astroStage = process.env.CODEX_ARCHIVE_BUILD_STAGE === 'astro' && Boolean(process.env.CODEX_ARCHIVE_BUILD_TMP);
 /** Default heap cap of the Astro process, MB (see docs/performance.md, "Verifier, swap and heap cap"). */
@@ -289,13 +286,9 @@ const candidates = (await readFile(path.join(recordDir, 'codex-archive', 'source
 const inputsBefore = fingerprint(candidates);
 
 let interrupted = false;
-/** @type {Promise<number>} */
-let placingShards = Promise.resolve(0);
 const cleanUp = async () => {
-  await placingShards;
   await rm(tmp, { recursive: true, force: true });
   await rm(searchJob, { force: true });
-  await rm(shardsAhead, { recursive: true, force: true });
 };
 const stopInterrupted = async () => {
   await cleanUp();
@@ -314,10 +307,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 console.log(`Building into ${path.relative(root, tmp) || tmp} …`);
-// The search index takes the shards it reuses from here, by renaming folders, instead of linking
-// ~1,300 files per shard after Astro is done. This process only waits while Astro builds.
-const { placeCachedShards } = await import('../src/integration/pagefind.ts');
-placingShards = placeCachedShards(recordDir, shardsAhead);
 t = performance.now();
 {
   const env = {
@@ -404,8 +393,7 @@ if (hasSearchJob) {
   t = performance.now();
   // In a process of its own with a small heap (scripts/search-index.mjs says why).
   const services = sideBySide ? ['--services=1'] : [];
-  const placed = (await placingShards) > 0 ? [`--placed=${shardsAhead}`] : [];
-  const run = await runNode([...process.execArgv, ...SEARCH_HEAP_FLAGS, path.join(root, 'scripts', 'search-index.mjs'), searchJob, ...services, ...placed], process.env);
+  const run = await runNode([...process.execArgv, ...SEARCH_HEAP_FLAGS, path.join(root, 'scripts', 'search-index.mjs'), searchJob, ...services], process.env);
   if (interrupted) await stopInterrupted();
   if (run.code !== 0) {
     // Closing its stdin without `ready` stops the verifier.
@@ -416,8 +404,6 @@ if (hasSearchJob) {
   }
   verifierRun?.child.stdin?.end('ready\n');
   await rm(searchJob, { force: true });
-  // Shards not reused this time; gone with the folder (this build's only use of it).
-  deleteDetached([shardsAhead]);
   report.timingsMs = { ...(report.timingsMs ?? {}), pagefind: Math.round(performance.now() - t) };
 }
 if (verifying && !verifierRun) startVerifier();

@@ -6,26 +6,20 @@
  * process V8 let that churn grow the heap to ~190 MB (RSS ~300 MB) beside the two Pagefind
  * services, the build's peak. Here it lives and ends with the index.
  *
- * Usage: node scripts/search-index.mjs <job file> [--services=N] [--placed=<folder>]
+ * Usage: node scripts/search-index.mjs <job file> [--services=N]
  *   --services  Pagefind processes at most (default: one per core, up to 2); scripts/build.mjs
  *               asks for one when the verifier runs beside it.
- *   --placed    cached shards linked there while Astro built the site (pagefind.ts,
- *               placeCachedShards): reused ones are moved into the site from it.
  */
 import { runSearchJob } from '../src/integration/search-job.ts';
 
 const [file, ...rest] = process.argv.slice(2);
 const services = rest.find((a) => /^--services=[1-9]\d*$/.test(a));
-const placed = rest.find((a) => /^--placed=./.test(a));
-if (!file || rest.some((a) => a !== services && a !== placed)) {
-  console.error('Usage: node scripts/search-index.mjs <job file> [--services=N] [--placed=<folder>]');
+if (!file || rest.some((a) => a !== services)) {
+  console.error('Usage: node scripts/search-index.mjs <job file> [--services=N]');
   process.exit(2);
 }
 try {
-  await runSearchJob(file, undefined, {
-    ...(services ? { services: Number(services.slice('--services='.length)) } : {}),
-    ...(placed ? { placedAhead: placed.slice('--placed='.length) } : {}),
-  });
+  await runSearchJob(file, undefined, services ? { services: Number(services.slice('--services='.length)) } : {});
 } catch (error) {
   console.error(/** @type {Error} */ (error)?.message ?? String(error));
   process.exit(1);

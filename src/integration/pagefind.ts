@@ -276,54 +276,6 @@ export interface Tuning {
   services?: number;
   /** Pages sent ahead of the replies (default AHEAD; 1: wait for each page's reply). */
   ahead?: number;
-  /** A folder `placeCachedShards` filled while the site was being built; null: none. */
-  placedAhead?: string | null;
-}
-
-/** The shard cache under Astro's cache folder. */
-export function shardCacheRoot(cacheDir: string): string {
-  return path.join(cacheDir, 'codex-archive', 'search');
-}
-
-/**
- * Links every cached shard into `into/<shard>/` (which must not exist), with `into/<shard>.key`
- * saying which cache entry it is, so the index can take the shards it reuses by renaming a
- * folder instead of making ~1,300 links each after the site is built (~1 s of a one-session
- * rebuild at 20,000 sessions, made while Astro builds instead). Which shards are reused is known
- * only then; the others are removed with the folder. Never throws: a shard that could not be
- * placed is simply placed again from the cache later.
- */
-export async function placeCachedShards(cacheDir: string, into: string): Promise<number> {
-  const root = shardCacheRoot(cacheDir);
-  let names: string[];
-  try {
-    names = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.includes('.')).map((e) => e.name);
-  } catch {
-    return 0;
-  }
-  let placed = 0;
-  for (const shard of names) {
-    try {
-      const key = await readFile(path.join(root, shard, '.key'), 'utf8');
-      await placeFiles(path.join(root, shard), path.join(into, shard), (name) => name !== '.key');
-      // Written last: a shard without its key file is not taken.
-      await writeFile(path.join(into, `${shard}.key`), key);
-      placed++;
-    } catch {
-      await rm(path.join(into, shard), { recursive: true, force: true }).catch(() => {});
-    }
-  }
-  return placed;
-}
-
-/** The shard `placeCachedShards` placed for `key`, or null (absent, or another cache entry). */
-async function placedShard(folder: string | null | undefined, shard: string, key: string): Promise<string | null> {
-  if (!folder) return null;
-  try {
-    return (await readFile(path.join(folder, `${shard}.key`), 'utf8')) === key ? path.join(folder, shard) : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -338,7 +290,7 @@ export async function buildPagefindIndex(
   cacheDir: string | null = null,
   tuning: Tuning = {},
 ): Promise<{ pages: number; built: number; reused: number; services: number }> {
-  const { services: serviceCount = SERVICES, ahead = AHEAD, placedAhead = null } = tuning;
+  const { services: serviceCount = SERVICES, ahead = AHEAD } = tuning;
   const started = performance.now();
   const byShard = new Map<string, SearchPage[]>();
   for (const page of pages) {
@@ -347,7 +299,7 @@ export async function buildPagefindIndex(
   }
   const shards = [...byShard.keys()].sort(shardOrder);
   const version = await pagefindVersion();
-  const cacheRoot = cacheDir ? shardCacheRoot(cacheDir) : null;
+  const cacheRoot = cacheDir ? path.join(cacheDir, 'codex-archive', 'search') : null;
   const outRoot = path.join(dir, 'pagefind');
   await mkdir(outRoot, { recursive: true });
   let reused = 0;
@@ -360,10 +312,7 @@ export async function buildPagefindIndex(
     const cached = cacheRoot ? path.join(cacheRoot, shard) : null;
     const key = cached ? await shardKey(dir, shard, list, version) : null;
     if (cached && key && existsSync(path.join(cached, '.key')) && (await readFile(path.join(cached, '.key'), 'utf8')) === key) {
-      // Linked from the same cache entry while the site was built: moved into place whole.
-      const placed = await placedShard(placedAhead, shard, key);
-      const moved = placed !== null && (await rename(placed, outputPath).then(() => true, () => false));
-      if (!moved) await placeFiles(cached, outputPath, (name) => name !== '.key');
+      await placeFiles(cached, outputPath, (name) => name !== '.key');
       reused++;
       continue;
     }

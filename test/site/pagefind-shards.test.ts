@@ -4,13 +4,13 @@
  * (the way it was built before). Reused shards are hard links to the cache, and building again
  * into an output folder that holds such links never changes the cache.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPagefindIndex, placeCachedShards, type SearchPage } from '../../src/integration/pagefind.ts';
+import { buildPagefindIndex, type SearchPage } from '../../src/integration/pagefind.ts';
 import { SEARCH_EXTRA_SLOT } from '../../src/integration/search-extra.ts';
 import { fileHashes } from './build-once.ts';
 
@@ -93,39 +93,6 @@ describe('search index shards', () => {
     expect(fileHashes(path.join(out, 'pagefind'))).toEqual(fileHashes(path.join(fresh, 'pagefind')));
     const { '.key': _, ...rebuilt } = Object.fromEntries(Object.entries(after).filter(([rel]) => rel.startsWith('2026-01-1/')).map(([rel, h]) => [rel.slice('2026-01-1/'.length), h]));
     expect(rebuilt).toEqual(Object.fromEntries(Object.entries(fileHashes(path.join(fresh, 'pagefind', '2026-01-1')))));
-  });
-
-  it('takes reused shards from those placed ahead, and only those of the same cache entry', async () => {
-    const cache = path.join(dir, 'cache-ahead');
-    await buildPagefindIndex(siteCopy('ahead-first'), pages, logger, cache);
-    const shardCache = path.join(cache, 'codex-archive', 'search');
-    const cached = fileHashes(shardCache);
-    const ahead = path.join(dir, 'ahead');
-    expect(await placeCachedShards(cache, ahead)).toBe(3);
-    // Placed before the next build knows its keys: one shard is stale by then.
-    writeFileSync(path.join(ahead, 'undated.key'), 'another cache entry');
-    const changed = pages.map((p) => (p.shard === '2026-01-1' ? { ...p, words: `${p.words} changed`, key: `${p.key}-2` } : p));
-    const out = siteCopy('ahead-out');
-    expect(await buildPagefindIndex(out, changed, logger, cache, { placedAhead: ahead })).toMatchObject({ built: 1, reused: 2 });
-    // The matching shard was moved in whole (its links to the cache came along); the stale one
-    // and the changed one were left where they were placed.
-    expect(existsSync(path.join(ahead, '2026-01-2'))).toBe(false);
-    expect(existsSync(path.join(ahead, 'undated'))).toBe(true);
-    expect(existsSync(path.join(ahead, '2026-01-1'))).toBe(true);
-    const entry = path.join('2026-01-2', 'pagefind-entry.json');
-    expect(statSync(path.join(out, 'pagefind', entry)).ino).toBe(statSync(path.join(shardCache, entry)).ino);
-    expect(existsSync(path.join(out, 'pagefind', '2026-01-2.key'))).toBe(false);
-    // The same bytes as a build without a cache, and the unchanged shards' cache untouched.
-    const fresh = siteCopy('ahead-fresh');
-    await buildPagefindIndex(fresh, changed, logger, null);
-    expect(fileHashes(path.join(out, 'pagefind'))).toEqual(fileHashes(path.join(fresh, 'pagefind')));
-    const after = fileHashes(shardCache);
-    for (const [rel, hash] of Object.entries(cached)) if (!rel.startsWith('2026-01-1/')) expect(after[rel]).toBe(hash);
-  });
-
-  it('places nothing, and says so, without a shard cache', async () => {
-    expect(await placeCachedShards(path.join(dir, 'no-cache'), path.join(dir, 'ahead-none'))).toBe(0);
-    expect(existsSync(path.join(dir, 'ahead-none'))).toBe(false);
   });
 
   it('leaves times out of the index', async () => {
