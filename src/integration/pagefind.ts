@@ -33,7 +33,7 @@ import { withSearchExtra } from './search-extra.ts';
 import { shardOrder } from './utils/shards.ts';
 
 /** Bump when how shards are built changes (invalidates every cached shard). */
-const SHARD_FORMAT = 2;
+const SHARD_FORMAT = 3;
 
 /**
  * Pagefind processes indexing shards at once. One service handles one request at a time (its
@@ -75,6 +75,21 @@ async function removeUnusedUi(outputPath: string): Promise<void> {
   for (const name of await readdir(outputPath)) {
     if (UNUSED_UI.test(name)) await rm(path.join(outputPath, name), { force: true });
   }
+}
+
+/**
+ * A page's HTML as Pagefind should read it. Pagefind joins the text of adjacent inline elements
+ * and of table cells, so the page's lean markup (no whitespace where CSS lays things out) gave it
+ * words that are not there: an item header's label and status ("CommandSucceeded", "CodexProgress
+ * note"), a patch file's path and counts ("main.go+1"), a diff row's line numbers and code
+ * ("11func"), which searches and excerpts then showed. Spaces between the elements of headers,
+ * headings and tables, in this copy only, keep the words apart; the published page is unchanged.
+ * Session text is escaped in the page, so `><` and `<td` here are always the page's own markup.
+ */
+export function searchableHtml(html: string, words: string): string {
+  return withSearchExtra(html, words)
+    .replace(/<(header|h[1-6])\b[^>]*>[\s\S]*?<\/\1>/g, (block) => block.replaceAll('><', '> <'))
+    .replace(/<t[dhr]\b/g, ' $&');
 }
 
 /** One session page to index. */
@@ -247,7 +262,7 @@ async function buildShard(dir: string, job: ShardJob, service: PagefindModule, a
     for (const page of job.pages) {
       const sourcePath = `${page.path}index.html`;
       const html = await readFile(path.join(dir, sourcePath), 'utf8');
-      pending.push(index.addHTMLFile({ sourcePath, content: withSearchExtra(html, await wordsOf(page)) }).then((added) => check(`index ${sourcePath}`, added.errors)));
+      pending.push(index.addHTMLFile({ sourcePath, content: searchableHtml(html, await wordsOf(page)) }).then((added) => check(`index ${sourcePath}`, added.errors)));
       if (pending.length >= ahead) await pending.shift();
     }
     await Promise.all(pending);

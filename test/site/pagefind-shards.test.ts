@@ -95,6 +95,28 @@ describe('search index shards', () => {
     expect(rebuilt).toEqual(Object.fromEntries(Object.entries(fileHashes(path.join(fresh, 'pagefind', '2026-01-1')))));
   });
 
+  it('keeps the words of headers, headings and table cells apart, as a reader sees them', async () => {
+    const out = path.join(dir, 'spacing');
+    const page = `<!doctype html><html lang="en"><head><title>t</title></head><body><main data-pagefind-body>
+<article><header><a href="#a">Command</a><span class="status-bad">Failed, exit code 1</span><span>3.6 s</span><time>04:29:20</time></header><pre><code>go vet ./...</code></pre></article>
+<article><header><a href="#b">Reasoning</a><time>04:29:21</time></header><details><summary>Planning the change</summary><p>Why.</p></details></article>
+<section><h3><span>Modified</span> <code>cmd/main.go</code><span aria-label="1 line added">+1 −1</span></h3><table class="diff"><tr class=hunk><td><td><td><td>@@ -1,3 +1,3 @@<tr><td>11<td>12<td><td>func main() {<tr class=add><td><td>13<td>+<td>export const x</table></section>
+${SEARCH_EXTRA_SLOT}</main></body></html>`;
+    mkdirSync(path.join(out, 's', 'spaced'), { recursive: true });
+    writeFileSync(path.join(out, 's', 'spaced', 'index.html'), page);
+    await buildPagefindIndex(out, [{ path: 's/spaced/', shard: 'undated', words: 'digest', key: 'k' }], logger, null);
+    const folder = path.join(out, 'pagefind', 'undated', 'fragment');
+    const [name] = readdirSync(folder);
+    const text = gunzipSync(readFileSync(path.join(folder, name!))).toString('utf8');
+    const content = JSON.parse(text.slice(text.indexOf('{'))).content as string;
+    for (const words of ['Command Failed, exit code 1 3.6 s go vet', 'Reasoning Planning the change', 'cmd/main.go +1 −1', '11 12 func main()', '13 + export const x']) {
+      expect(content).toContain(words);
+    }
+    expect(content).not.toMatch(/CommandFailed|13\.6|ReasoningPlanning|main\.go\+1|12func|\+export/);
+    // The published page is left as it was.
+    expect(readFileSync(path.join(out, 's', 'spaced', 'index.html'), 'utf8')).toBe(page);
+  });
+
   it('leaves times out of the index', async () => {
     const out = siteCopy('times');
     await buildPagefindIndex(out, pages, logger, null);
