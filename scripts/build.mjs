@@ -18,6 +18,8 @@
  *   --config     another Astro config file (default astro.config.mjs)
  *   --force      build even when nothing changed since the last build (scripts/up-to-date.mjs)
  * Sources come from astro.config.mjs / CODEX_ARCHIVE_SOURCES / CODEX_HOME / ~/.codex (else the demo).
+ * Astro's line per page is counted into a progress line every few seconds (route-lines.mjs);
+ * CODEX_ARCHIVE_PAGE_LINES=1 shows every one.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -324,7 +326,7 @@ t = performance.now();
   // Astro's line per page becomes a progress line every few seconds (route-lines.mjs); Astro
   // still colours its output when ours is a terminal.
   if (process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined) env.FORCE_COLOR = '1';
-  const filter = createRouteFilter({ write: (line) => process.stdout.write(`${line}\n`) });
+  const filter = process.env.CODEX_ARCHIVE_PAGE_LINES === '1' ? null : createRouteFilter({ write: (line) => process.stdout.write(`${line}\n`) });
   const run = await startNode([...process.execArgv, ...cap.flags, ...youngFlags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, { cwd: process.cwd(), filter }).done;
   // A child that crashed (out of memory) or was killed could not remove its scratch folder.
   if (run.code !== 0 && run.pid) await rm(scratchFolder(run.pid), { recursive: true, force: true });

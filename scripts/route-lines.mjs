@@ -15,17 +15,23 @@ const PAGE_LINE = /^(?:\d\d:\d\d:\d\d\s+)?\s*[├└]─ \/\S*.*\((cached|restor
  *   `write` gets whole lines (no newline); a progress line at most every `every` ms.
  */
 export function createRouteFilter({ write, every = 5000, now = () => performance.now(), clock = () => new Date().toTimeString().slice(0, 8) }) {
-  let rendered = 0;
-  let reused = 0;
+  // Astro's words: a page it built, one it found already in place (under scripts/build.mjs, a
+  // link to the published page), one it copied from its cache.
+  const counts = { rendered: 0, linked: 0, restored: 0 };
+  const total = () => counts.rendered + counts.linked + counts.restored;
   let last = 0;
   const n = (count) => count.toLocaleString('en-US');
   // "Routes", as Astro's heading says: pages and endpoints (the site's scripts, its icon).
-  const counts = () => `${n(rendered + reused)} routes: ${n(rendered)} rendered, ${n(reused)} reused`;
+  const summary = () => {
+    const parts = [`${n(counts.rendered)} rendered`];
+    if (counts.linked) parts.push(`${n(counts.linked)} linked`);
+    if (counts.restored) parts.push(`${n(counts.restored)} restored from cache`);
+    return `${n(total())} routes: ${parts.join(', ')}`;
+  };
   const flush = () => {
-    if (rendered + reused === 0) return;
-    write(`${clock()}   ${counts()}.`);
-    rendered = 0;
-    reused = 0;
+    if (total() === 0) return;
+    write(`${clock()}   ${summary()}.`);
+    counts.rendered = counts.linked = counts.restored = 0;
   };
   return {
     /** One line of Astro's output, without its newline. */
@@ -38,12 +44,13 @@ export function createRouteFilter({ write, every = 5000, now = () => performance
         return;
       }
       // The clock starts with a run's first page line.
-      if (rendered + reused === 0) last = now();
-      if (page[1] === 'cached' || page[1] === 'restored') reused++;
-      else rendered++;
+      if (total() === 0) last = now();
+      if (page[1] === 'cached') counts.linked++;
+      else if (page[1] === 'restored') counts.restored++;
+      else counts.rendered++;
       if (now() - last >= every) {
         last = now();
-        write(`${clock()}   ${counts()} so far…`);
+        write(`${clock()}   ${summary()} so far…`);
       }
     },
     /** The output ended. */

@@ -32,7 +32,7 @@ describe('route lines', () => {
       '09:12:13 [build] Rearranging server assets...',
       '',
       ' generating static routes ',
-      '12:00:00   4 routes: 2 rendered, 2 reused.',
+      '12:00:00   4 routes: 2 rendered, 1 linked, 1 restored from cache.',
       '09:12:13 ✓ Completed in 300ms.',
       '09:12:13 [build] 37 page(s) built in 2.22s',
     ]);
@@ -50,8 +50,8 @@ describe('route lines', () => {
       time += 1;
     }
     filter.line('done');
-    expect(out.filter((l) => l.endsWith('so far…'))).toEqual(['12:00:00   1,001 routes: 201 rendered, 800 reused so far…', '12:00:00   2,001 routes: 401 rendered, 1,600 reused so far…']);
-    expect(out.slice(-2)).toEqual(['12:00:00   2,500 routes: 500 rendered, 2,000 reused.', 'done']);
+    expect(out.filter((l) => l.endsWith('so far…'))).toEqual(['12:00:00   1,001 routes: 201 rendered, 800 linked so far…', '12:00:00   2,001 routes: 401 rendered, 1,600 linked so far…']);
+    expect(out.slice(-2)).toEqual(['12:00:00   2,500 routes: 500 rendered, 2,000 linked.', 'done']);
   });
 
   it('keeps lines that only look like a page line', () => {

@@ -67,8 +67,12 @@ async function load(sources: string[], workers: string, extra: Record<string, un
     options: {},
     fork: () => logger,
   };
+  // The collection's meta store (the loader holds Astro's debounced save with it).
+  const metaMap = new Map<string, string>();
+  const meta = { get: (k: string) => metaMap.get(k), set: (k: string, v: string) => void metaMap.set(k, v), has: (k: string) => metaMap.has(k), delete: (k: string) => void metaMap.delete(k) };
   const ctx = {
     store,
+    meta,
     logger,
     generateDigest: (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16),
     parseData: async ({ data }: { id: string; data: unknown }) => StoredSession.parse(data),
@@ -82,7 +86,8 @@ async function load(sources: string[], workers: string, extra: Record<string, un
     diagnostics: state.report.archive.diagnostics.list,
     excluded: [...state.excludedIds],
     // Without the timing of the summary line and the line saying where files were read.
-    lines: lines.filter((l) => !l.includes('worker thread')).map((l) => l.replace(/ in [0-9.]+s:/, ' in …:')),
+    // Progress lines come every few seconds, however far the reading got: not compared.
+    lines: lines.filter((l) => !l.includes('worker thread') && !/ files…$/.test(l)).map((l) => l.replace(/ in [0-9.]+s:/, ' in …:')),
     workerLine: lines.find((l) => l.includes('worker thread')),
   };
 }
