@@ -215,6 +215,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         }
         const tooBig = searchJob ? null : sizeWarning(report.site.bytes, state.options.outputChars);
         if (tooBig) logger.warn(tooBig);
+        for (const note of state.notes.splice(0)) logger.info(note);
         // Last: the verifier kept scanning through the search phase.
         const checked = await finishPageVerifier(pageVerifier);
         pageVerifier = null;

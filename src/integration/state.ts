@@ -49,6 +49,11 @@ export interface BuildState {
   cacheDir: string;
   /** Incremental-build records (astro build only; see incremental.ts). */
   incremental: IncrementalStore | null;
+  /**
+   * Lines for the integration to log when the build is done: said while pages render, they
+   * would land in the middle of Astro's line for a page.
+   */
+  notes: string[];
   /** Hash of every option that changes output, plus the package version (page cache keys). */
   outputKey: string;
   /**
@@ -73,6 +78,7 @@ export function initState(init: Pick<BuildState, 'options' | 'root' | 'command'>
     redactor: null,
     startedAt: performance.now(),
     incremental: null,
+    notes: [],
     outputKey: '',
     integrationUrl: new URL('.', import.meta.url).href,
     cacheDir: '',

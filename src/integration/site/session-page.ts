@@ -113,8 +113,8 @@ async function startLookAhead(state: BuildState): Promise<SessionLookAhead | nul
           return key !== undefined && incremental.previous.get(id)?.key === key;
         }
       : undefined,
-    // Astro is in the middle of a page's log line: ours start on their own.
-    log: (line) => console.log(`\n${line}`),
+    // Said when the build is done (index.ts): now, Astro is in the middle of a page's log line.
+    log: (line) => state.notes.push(line.replace(/^codex-archive: /, '')),
   });
 }
 
