@@ -8,7 +8,8 @@
 // Astro colours its output on a terminal; the page lines are recognised without the colours.
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
-const PAGE_LINE = /^(?:\d\d:\d\d:\d\d\s+)?\s*[├└]─ \/\S*.*\((cached|restored|\+\d+ms)\)\s*$/;
+// A rendered page's time, as Astro writes it: `+17ms`, `+1.36s`, `+1m 5s`.
+const PAGE_LINE = /^(?:\d\d:\d\d:\d\d\s+)?\s*[├└]─ \/\S*.*\((cached|restored|\+(?:\d+ms|\d+\.\d+s|\d+m \d+s))\)\s*$/;
 
 /**
  * @param {{ write: (line: string) => void, every?: number, now?: () => number, clock?: () => string }} options

@@ -21,6 +21,8 @@ const astro = [
   '09:12:13   ├─ /favicon.svg (+17ms) ',
   '09:12:13   ├─ /projects/github-com-acme-atlas-api-67653a32/index.html (restored)',
   '\u001b[2m09:12:13\u001b[22m   \u001b[34m├─\u001b[39m \u001b[2m/s/0199/index.html\u001b[22m \u001b[2m(cached)\u001b[22m',
+  '09:12:13   ├─ /s/01a1/index.html (+1.36s) ',
+  '09:12:13   ├─ /s/01a2/index.html (+1m 5s) ',
   '09:12:13   └─ /index.html (+67ms) ',
   '09:12:13 ✓ Completed in 300ms.',
   '09:12:13 [build] 37 page(s) built in 2.22s',
@@ -32,7 +34,7 @@ describe('route lines', () => {
       '09:12:13 [build] Rearranging server assets...',
       '',
       ' generating static routes ',
-      '12:00:00   4 routes: 2 rendered, 1 linked, 1 restored from cache.',
+      '12:00:00   6 routes: 4 rendered, 1 linked, 1 restored from cache.',
       '09:12:13 ✓ Completed in 300ms.',
       '09:12:13 [build] 37 page(s) built in 2.22s',
     ]);
