@@ -186,6 +186,8 @@ export function readInOrder(options: ReadInOrderOptions): Promise<ReadStats> {
     };
 
     const take = (): number | null => {
+      // A failed or finished read hands out nothing more (the main thread's readers stop too).
+      if (settled) return null;
       if (retry.length > 0) return retry.shift()!;
       return next < files.length ? next++ : null;
     };

@@ -190,6 +190,37 @@ describe('when workers start', () => {
   });
 });
 
+describe('a store that refuses an entry', () => {
+  it('stops the reading: the load fails at once, not after reading every other file', async () => {
+    const archive = await openArchive(path.join(root, 'fixtures/demo-home'));
+    const redact = asRedact(await makeRedactor({ redact: true, emailAllowlist: [] }));
+    let reads = 0;
+    const reading = readInOrder({
+      files: archive.files,
+      all: archive.discovery.files,
+      threadNames: archive.context.threadNames ?? new Map(),
+      workers: 0,
+      workerUrl: new URL('file:///nowhere.mjs'),
+      redact: true,
+      emailAllowlist: [],
+      concurrency: 1,
+      readHere: (file) => {
+        reads++;
+        return readOutcome((f) => archive.read(f), file, redact);
+      },
+      commit: (i) => {
+        if (i === 1) throw new Error('refused');
+      },
+      log: () => {},
+    });
+    await expect(reading).rejects.toThrow('refused');
+    // Let anything still running come to rest, then count.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(archive.files.length).toBeGreaterThan(5);
+    expect(reads).toBeLessThanOrEqual(3);
+  });
+});
+
 describe('a worker that fails', () => {
   it('leaves its files and the rest to the main thread, with one line', async () => {
     const home = path.join(root, 'fixtures/demo-home');
