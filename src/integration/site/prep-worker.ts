@@ -74,6 +74,8 @@ export interface LookAheadOptions {
   resourceLimits?: ResourceLimits;
   /** Where its one-line notices go (default console.log). */
   log?: (line: string) => void;
+  /** Where its closing summary goes (default `log`). */
+  summary?: (line: string) => void;
 }
 
 /** What a look-ahead did. */
@@ -111,7 +113,7 @@ export class SessionLookAhead {
   private readonly planned = new Map<string, Planned>();
   /** Handed to the worker and not answered, by message number. */
   private readonly sent = new Map<number, Planned>();
-  private readonly settings: Required<Omit<LookAheadOptions, 'resourceLimits' | 'reused'>> & Pick<LookAheadOptions, 'resourceLimits' | 'reused'>;
+  private readonly settings: Required<Omit<LookAheadOptions, 'resourceLimits' | 'reused' | 'summary'>> & Pick<LookAheadOptions, 'resourceLimits' | 'reused' | 'summary'>;
   private worker: Worker | null = null;
   /** Positions below this were considered for planning already. */
   private frontier = 0;
@@ -288,7 +290,7 @@ export class SessionLookAhead {
     if (this.closed) return;
     this.closed = true;
     const { fromWorker, inProcess } = this.stats;
-    if (fromWorker > 0) this.settings.log(`codex-archive: ${fromWorker} session pages prepared ahead on a worker, ${inProcess} in the render thread.`);
+    if (fromWorker > 0) (this.settings.summary ?? this.settings.log)(`codex-archive: ${fromWorker} session pages prepared ahead on a worker, ${inProcess} in the render thread.`);
     for (const entry of this.sent.values()) entry.resolve(null);
     this.sent.clear();
     for (const p of this.planned.values()) p.resolve(null);

@@ -113,8 +113,10 @@ async function startLookAhead(state: BuildState): Promise<SessionLookAhead | nul
           return key !== undefined && incremental.previous.get(id)?.key === key;
         }
       : undefined,
-    // Said when the build is done (index.ts): now, Astro is in the middle of a page's log line.
-    log: (line) => state.notes.push(line.replace(/^codex-archive: /, '')),
+    // Astro is in the middle of a page's log line: a notice (a worker that failed) starts on a
+    // line of its own, the summary waits for the end of the build (index.ts).
+    log: (line) => console.log(`\n${line}`),
+    summary: (line) => state.notes.push(line.replace(/^codex-archive: /, '')),
   });
 }
 
