@@ -110,7 +110,7 @@ export class IncrementalStore {
   readonly linked = new Set<string>();
   /** Linked pages that rendered after all (unlinked first). */
   unplaced = 0;
-  /** Linking ahead (`startPlacing`); null when not started (pages are then linked one by one). */
+  /** Linking ahead (`startPlacing`); null until started, and without a site to link from. */
   private placing: Promise<void> | null = null;
   /** Site paths of the pages linked ahead that `placeReused` has not kept or removed yet. */
   private readonly placedAhead = new Set<string>();

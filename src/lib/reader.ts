@@ -404,13 +404,6 @@ export async function readRolloutAt(root: string, relPath: string, names: { thre
 }
 
 /**
- * One discovery per source per thread: session pages re-read files, not folders. The map lives on
- * globalThis because Astro runs the content loader and the pages as separate module graphs (each
- * with its own copy of this module), and the loader's discovery, a walk of every rollout (~1.5 s
- * at 20,000 sessions), is the one the pages need: a rebuild that renders one page should not walk
- * the whole home again.
- */
-/**
  * An archive's files by relative path: current files first, then superseded ones (a page asks
  * for its own file; searching the list each time made 20,000 pages 20,000 × 20,000 steps).
  */
@@ -425,6 +418,13 @@ function filesByPath(archive: Archive): Map<string, RolloutFile> {
 }
 const byPath = new WeakMap<Archive, Map<string, RolloutFile>>();
 
+/**
+ * One discovery per source per thread: session pages re-read files, not folders. The map lives on
+ * globalThis because Astro runs the content loader and the pages as separate module graphs (each
+ * with its own copy of this module), and the loader's discovery, a walk of every rollout (~1.5 s
+ * at 20,000 sessions), is the one the pages need: a rebuild that renders one page should not walk
+ * the whole home again.
+ */
 const archives = ((globalThis as Record<symbol, unknown>)[Symbol.for('codex-archive.archives')] ??= new Map()) as Map<string, Promise<Archive>>;
 
 /** Offers an archive just opened (by the content loader) to later `readRolloutAt` calls for the same root. */
