@@ -128,7 +128,7 @@ export interface ShardList {
 /** The file the client reads. */
 export const SHARD_LIST_PATH = 'pagefind/shards.json';
 
-async function pagefindVersion(): Promise<string> {
+export async function pagefindVersion(): Promise<string> {
   try {
     const file = path.join(path.dirname(path.dirname(new URL(import.meta.resolve('pagefind')).pathname)), 'package.json');
     return String(JSON.parse(await readFile(file, 'utf8')).version);
@@ -138,7 +138,7 @@ async function pagefindVersion(): Promise<string> {
 }
 
 /** The `pagefind` module: its functions talk to the one service process the module starts. */
-type PagefindModule = typeof pagefind;
+export type PagefindModule = typeof pagefind;
 
 /**
  * A second instance of the `pagefind` module, which starts its own service process (the module
@@ -154,6 +154,11 @@ async function anotherService(n: number): Promise<PagefindModule | null> {
   }
 }
 
+/** Where built shards are kept between builds, one folder each with its `.key`. */
+export function searchCacheRoot(cacheDir: string): string {
+  return path.join(cacheDir, 'codex-archive', 'search');
+}
+
 /** A shard to index this build. */
 interface ShardJob {
   shard: string;
@@ -166,7 +171,7 @@ interface ShardJob {
 }
 
 /** What a shard's index is made from: format, Pagefind version, name, and each page's key and words. */
-async function shardKey(dir: string, shard: string, list: readonly SearchPage[], version: string): Promise<string> {
+export async function shardKey(dir: string, shard: string, list: readonly SearchPage[], version: string): Promise<string> {
   const hash = createHash('sha256').update(JSON.stringify([SHARD_FORMAT, version, shard]));
   for (const page of list) {
     hash.update(page.path).update('\0');
@@ -244,45 +249,82 @@ async function buildShards(dir: string, jobs: readonly ShardJob[], services: rea
   if (failure) throw failure.reason;
 }
 
-/** Indexes one shard into its output folder, and stores it in the cache. */
-async function buildShard(dir: string, job: ShardJob, service: PagefindModule, ahead: number): Promise<void> {
-  const created = await service.createIndex({
+/** One page as an index reads it: its path in the site, its HTML and its word digest. */
+export interface ShardPage {
+  sourcePath: string;
+  html: string;
+  words: string;
+}
+
+/** The settings every shard's index is made with. */
+function indexConfig(): pagefind.PagefindServiceConfig {
+  return {
     // Links must end in index.html so results open from any base path (see utils/urls.ts).
     keepIndexUrl: true,
     // Times (each item's clock) are not search terms. Said here once rather than by a
     // data-pagefind-ignore on every item: ~640 bytes a page, ~13 MB of a 20,000-session site.
     excludeSelectors: ['time'],
     forceLanguage: 'en',
-  });
+  };
+}
+
+/**
+ * Indexes pages into `outputPath` with one service, in the order `feed` gives them (the order is
+ * part of the index's bytes: feed path order). At most `ahead` requests wait for a reply.
+ */
+export async function indexShard(service: PagefindModule, feed: AsyncIterable<ShardPage>, outputPath: string, ahead: number): Promise<void> {
+  const created = await service.createIndex(indexConfig());
   check('create an index', created.errors);
   const index = created.index!;
-  // Requests are written in path order whatever the replies do; at most `ahead` wait for a reply.
   const pending: Promise<void>[] = [];
   try {
-    for (const page of job.pages) {
-      const sourcePath = `${page.path}index.html`;
-      const html = await readFile(path.join(dir, sourcePath), 'utf8');
-      pending.push(index.addHTMLFile({ sourcePath, content: searchableHtml(html, await wordsOf(page)) }).then((added) => check(`index ${sourcePath}`, added.errors)));
-      if (pending.length >= ahead) await pending.shift();
+    try {
+      for await (const page of feed) {
+        const { sourcePath } = page;
+        pending.push(index.addHTMLFile({ sourcePath, content: searchableHtml(page.html, page.words) }).then((added) => check(`index ${sourcePath}`, added.errors)));
+        if (pending.length >= ahead) await pending.shift();
+      }
+      await Promise.all(pending);
+    } catch (error) {
+      await Promise.allSettled(pending);
+      throw error;
     }
-    await Promise.all(pending);
-  } catch (error) {
-    await Promise.allSettled(pending);
-    throw error;
+    const written = await index.writeFiles({ outputPath });
+    check('write its files', written.errors);
+  } finally {
+    // A failure's own error is the one to report.
+    await index.deleteIndex().catch(() => {});
   }
-  const written = await index.writeFiles({ outputPath: job.outputPath });
-  check('write its files', written.errors);
-  await index.deleteIndex();
-  await removeUnusedUi(job.outputPath);
-  if (job.cached && job.key) {
-    const tmp = `${job.cached}.${process.pid}.tmp`;
-    await rm(tmp, { recursive: true, force: true });
-    await placeFiles(job.outputPath, tmp);
-    await writeFile(path.join(tmp, '.key'), job.key);
-    await rm(job.cached, { recursive: true, force: true });
-    await mkdir(path.dirname(job.cached), { recursive: true });
-    await rename(tmp, job.cached);
+  await removeUnusedUi(outputPath);
+}
+
+/**
+ * Keeps a built shard (`outputPath`) in the cache folder `cached` under `key`, as links to its
+ * files: placed whole under a temporary name, then renamed in, so a shard in the cache is always
+ * complete.
+ */
+export async function storeShard(outputPath: string, cached: string, key: string): Promise<void> {
+  const tmp = `${cached}.${process.pid}.tmp`;
+  await rm(tmp, { recursive: true, force: true });
+  await placeFiles(outputPath, tmp);
+  await writeFile(path.join(tmp, '.key'), key);
+  await rm(cached, { recursive: true, force: true });
+  await mkdir(path.dirname(cached), { recursive: true });
+  await rename(tmp, cached);
+}
+
+/** Reads a job's pages from the built site, in path order. */
+async function* pagesFromSite(dir: string, pages: readonly SearchPage[]): AsyncGenerator<ShardPage> {
+  for (const page of pages) {
+    const sourcePath = `${page.path}index.html`;
+    yield { sourcePath, html: await readFile(path.join(dir, sourcePath), 'utf8'), words: await wordsOf(page) };
   }
+}
+
+/** Indexes one shard into its output folder, and stores it in the cache. */
+async function buildShard(dir: string, job: ShardJob, service: PagefindModule, ahead: number): Promise<void> {
+  await indexShard(service, pagesFromSite(dir, job.pages), job.outputPath, ahead);
+  if (job.cached && job.key) await storeShard(job.outputPath, job.cached, job.key);
 }
 
 /** How the work is spread (tests compare settings: the output must not depend on them). */
@@ -314,7 +356,7 @@ export async function buildPagefindIndex(
   }
   const shards = [...byShard.keys()].sort(shardOrder);
   const version = await pagefindVersion();
-  const cacheRoot = cacheDir ? path.join(cacheDir, 'codex-archive', 'search') : null;
+  const cacheRoot = cacheDir ? searchCacheRoot(cacheDir) : null;
   const outRoot = path.join(dir, 'pagefind');
   await mkdir(outRoot, { recursive: true });
   let reused = 0;
