@@ -142,6 +142,12 @@ export class IncrementalStore {
     return key;
   }
 
+  /** Whether the session's page keeps its previous key (Astro reuses it; keyed by `sessionKey`). */
+  reuses(id: string): boolean {
+    const key = this.keys.get(id)?.key;
+    return key !== undefined && this.previous.get(id)?.key === key;
+  }
+
   /**
    * Starts linking every page the last build stamped into the output folder, on a worker
    * (place-pages.ts), before any key is known; `placeReused` then keeps the links of reused pages

@@ -8,6 +8,9 @@ import { hashOf } from '../incremental.ts';
 import { buildArchiveIndex, type ArchiveIndex, type Summary } from './archive.ts';
 import { relatedDigest, relatedSessions, type Related } from '../../lib/lineage.ts';
 import { paths } from '../utils/urls.ts';
+import { dayKey } from '../utils/dates.ts';
+import { shardName } from '../utils/shards.ts';
+import type { PlannedPage } from '../search-ahead.ts';
 
 let cached: Promise<ArchiveIndex> | null = null;
 
@@ -44,6 +47,50 @@ export async function sessionCacheKey(summary: Summary): Promise<string | undefi
   // A reused page is linked from the published site now, so Astro does not copy it (incremental.ts).
   await state.incremental.placeReused(summary.id, paths.session(summary.id));
   return key;
+}
+
+/** A session page's route: its summary and its incremental cacheKey. */
+export interface SessionRoute {
+  summary: Summary;
+  key: string | undefined;
+}
+
+/**
+ * Every session page's route, in the order Astro is to render them (getStaticPaths of
+ * src/pages/s/[id]/index.astro, and the look-ahead: session-page.ts): the archive's order, with
+ * the pages that render this build first. Astro renders one route after another; a page that
+ * renders early is final early, and the search shard it belongs to can be indexed while the
+ * reused pages go by (search-ahead.ts). The order changes nothing in the output.
+ */
+export function sessionRoutes(): Promise<SessionRoute[]> {
+  routes ??= (async () => {
+    const { sessions } = await archiveIndex();
+    const keyed = await Promise.all(sessions.map(async (summary) => ({ summary, key: await sessionCacheKey(summary) })));
+    const incremental = getState().incremental;
+    if (!incremental) return keyed;
+    const reused = (route: SessionRoute) => route.key !== undefined && incremental.reuses(route.summary.id);
+    const ordered = [...keyed.filter((r) => !reused(r)), ...keyed.filter(reused)];
+    getState().searchAhead?.plan(ordered.map((r) => plannedPage(r, reused(r))));
+    return ordered;
+  })();
+  return routes;
+}
+
+let routes: Promise<SessionRoute[]> | null = null;
+
+/** What search-ahead.ts needs to know of a session page once every key is known. */
+function plannedPage({ summary, key }: SessionRoute, reused: boolean): PlannedPage {
+  const { incremental, options } = getState();
+  const here = paths.session(summary.id);
+  return {
+    id: summary.id,
+    path: here,
+    shard: shardName(dayKey(summary.startedAt, options.timeZone)),
+    key: key ?? '',
+    renders: !reused,
+    linked: reused && (incremental?.linked.has(here) ?? false),
+    words: reused ? (incremental?.previous.get(summary.id)?.offline.text ?? null) : null,
+  };
 }
 
 /** Forks and sub-agents of a session, from the whole archive (a rollout names only its parent). */

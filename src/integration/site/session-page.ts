@@ -18,7 +18,7 @@ import { getState, type BuildState } from '../state.ts';
 import { dayKey } from '../utils/dates.ts';
 import { href, paths } from '../utils/urls.ts';
 import type { Summary } from './archive.ts';
-import { archiveIndex } from './collection.ts';
+import { archiveIndex, sessionRoutes } from './collection.ts';
 import { SessionLookAhead } from './prep-worker.ts';
 import { outputOf, prepareSession, type PrepOptions } from './session-prep.ts';
 
@@ -97,8 +97,9 @@ function sessionLookAhead(state: BuildState): Promise<SessionLookAhead | null> {
 async function startLookAhead(state: BuildState): Promise<SessionLookAhead | null> {
   if (state.command !== 'build' || process.env.CODEX_ARCHIVE_PREP_WORKER === '0') return null;
   // The order getStaticPaths gives Astro (src/pages/s/[id]/index.astro), which renders in it.
-  const { sessions } = await archiveIndex();
-  const order = sessions.flatMap((s) => (s.sourceRoot ? [{ id: s.id, sourceRoot: s.sourceRoot, file: s.file, threadName: s.threadName }] : []));
+  const order = (await sessionRoutes()).flatMap(({ summary: s }) =>
+    s.sourceRoot ? [{ id: s.id, sourceRoot: s.sourceRoot, file: s.file, threadName: s.threadName }] : [],
+  );
   const incremental = state.incremental;
   return new SessionLookAhead({
     workerUrl: new URL('site/prep-worker.ts', state.integrationUrl),
@@ -107,12 +108,7 @@ async function startLookAhead(state: BuildState): Promise<SessionLookAhead | nul
     redact: state.options.redact,
     emailAllowlist: state.options.emailAllowlist,
     // getStaticPaths has keyed every page by now: the same key as last time means Astro reuses it.
-    reused: incremental
-      ? (id) => {
-          const key = incremental.keys.get(id)?.key;
-          return key !== undefined && incremental.previous.get(id)?.key === key;
-        }
-      : undefined,
+    reused: incremental ? (id) => incremental.reuses(id) : undefined,
     // Astro is in the middle of a page's log line: a notice (a worker that failed) starts on a
     // line of its own, the summary waits for the end of the build (index.ts).
     log: (line) => console.log(`\n${line}`),
