@@ -29,6 +29,7 @@ import { reportPath, writeReport } from './report.ts';
 import { getState, initState } from './state.ts';
 import { IncrementalStore, hashOf, packageVersion, type SiteFolders } from './incremental.ts';
 import { finishPageVerifier, startPageVerifier, type PageVerifier } from './page-verifier.ts';
+import { SearchAhead } from './search-ahead.ts';
 
 export type { CodexArchiveOptions } from './options.ts';
 
@@ -112,6 +113,11 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
           state.incremental = new IncrementalStore(state.cacheDir, siteFolders(state.outDir, config.integrations));
           // Astro does not empty this folder (see astro:config:setup), so links made now stay.
           state.incremental.startPlacing();
+          // Shards can be built ahead only from pages linked into a new build folder (search-ahead.ts).
+          if (state.incremental.site && process.env.CODEX_ARCHIVE_SEARCH_AHEAD !== '0') {
+            const { offline } = state;
+            state.searchAhead = new SearchAhead({ outDir: state.outDir, cacheDir: state.cacheDir, wordsOf: (id) => offline.get(id)?.text });
+          }
         }
       },
       'astro:build:start': () => {
@@ -179,6 +185,17 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         }
         await writeFile(path.join(outDir, OFFLINE_INDEX_PATH), offlineIndexList(partNames));
         report.time('offline index', performance.now() - t);
+
+        // Shards built while pages rendered are in the shard cache now, where the index finds them.
+        const ahead = await state.searchAhead?.finish();
+        state.searchAhead = null;
+        if (ahead) {
+          report.searchAhead = { shards: ahead.built.length, pages: ahead.built.reduce((n, b) => n + b.pages, 0) };
+          if (ahead.built.length) {
+            logger.info(`Search index: ${ahead.built.map((b) => `${b.shard} (${b.pages} page${b.pages === 1 ? '' : 's'})`).join(', ')} built while pages rendered.`);
+          }
+          for (const { shard, reason } of ahead.left) logger.info(`Search index: ${shard} left to the end of the build (${reason}).`);
+        }
 
         t = performance.now();
         const searchPages = [...state.offline].map(([id, e]) => ({

@@ -3,7 +3,8 @@
  * the page is written, and cached for incremental builds, already relative: rewriting every
  * page after the build read and wrote the whole site again (100 s at 20,000 sessions).
  * Pages this middleware did not see are still rewritten in `astro:build:done`. The final HTML
- * is also handed to the page verifier, if one runs (page-verifier.ts).
+ * is also handed to the page verifier, if one runs (page-verifier.ts), and to the search shards
+ * built while pages render (search-ahead.ts).
  */
 import { defineMiddleware } from 'astro:middleware';
 import type { PageSink } from './page-verifier.ts';
@@ -28,5 +29,6 @@ export const onRequest = defineMiddleware(async (context, next) => {
   state.relativised.add(here);
   // The final HTML, as Astro writes it (UTF-8): scanned for secrets while rendering goes on.
   ((globalThis as Record<symbol, unknown>)[PAGE_VERIFIER_KEY] as PageSink | undefined)?.offer(`${here}index.html`, html);
+  state.searchAhead?.offer(here, html);
   return new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
 });

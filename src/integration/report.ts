@@ -48,6 +48,8 @@ export class BuildReport {
    * many of those restored were hard-linked from the previous site (incremental.ts).
    */
   incremental: { sessionPagesRendered: number; sessionPagesReused: number; sessionPagesLinked: number } | null = null;
+  /** Search shards indexed while pages rendered (search-ahead.ts), and their pages; null: not tried. */
+  searchAhead: { shards: number; pages: number } | null = null;
   /** Astro's cache folder: where incremental records and the verifier's verdicts are kept. */
   cacheDir: string | null = null;
 
@@ -133,6 +135,7 @@ export class BuildReport {
       trimmedOutputs: this.trimmedOutputs,
       site: this.site,
       incremental: this.incremental,
+      searchAhead: this.searchAhead,
       cacheDir: this.cacheDir,
       timingsMs: this.timings,
     };

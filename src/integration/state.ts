@@ -6,6 +6,7 @@
  */
 import type { ResolvedOptions } from './options.ts';
 import type { IncrementalStore } from './incremental.ts';
+import type { SearchAhead } from './search-ahead.ts';
 import { BuildReport } from './report.ts';
 
 /** One session's entry in the offline search file (see offline-index.ts). */
@@ -49,6 +50,8 @@ export interface BuildState {
   cacheDir: string;
   /** Incremental-build records (astro build only; see incremental.ts). */
   incremental: IncrementalStore | null;
+  /** Search shards indexed while pages render (small rebuilds under scripts/build.mjs; search-ahead.ts). */
+  searchAhead: SearchAhead | null;
   /**
    * Lines for the integration to log when the build is done: said while pages render, they
    * would land in the middle of Astro's line for a page.
@@ -78,6 +81,7 @@ export function initState(init: Pick<BuildState, 'options' | 'root' | 'command'>
     redactor: null,
     startedAt: performance.now(),
     incremental: null,
+    searchAhead: null,
     notes: [],
     outputKey: '',
     integrationUrl: new URL('.', import.meta.url).href,

@@ -39,10 +39,13 @@ export function runKey(): string {
   return started ? `${pid}-${started}` : String(pid);
 }
 
-/** Runs scripts/build.mjs with these arguments on a Codex home (the demo by default); resolves with its output. */
-export function runBuildScript(args: string[], log: string, home = demoHome): Promise<string> {
+/**
+ * Runs scripts/build.mjs with these arguments on a Codex home (the demo by default), with `extraEnv`
+ * added to the environment; resolves with its output.
+ */
+export function runBuildScript(args: string[], log: string, home = demoHome, extraEnv: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, CODEX_HOME: home, CODEX_ARCHIVE_SOURCES: '' };
+    const env = { ...process.env, CODEX_HOME: home, CODEX_ARCHIVE_SOURCES: '', ...extraEnv };
     const child = spawn(process.execPath, [path.join(projectRoot, 'scripts', 'build.mjs'), ...args], {
       cwd: projectRoot,
       env,

@@ -22,11 +22,11 @@ let dir: string;
 let home: string;
 
 /** Builds `home` into `<dir>/<name>/dist` with that name's own cache; returns log and report. */
-async function build(name: string, extra: string[] = []): Promise<{ log: string; report: Record<string, any>; dist: string }> {
+async function build(name: string, extra: string[] = [], env: Record<string, string> = {}): Promise<{ log: string; report: Record<string, any>; dist: string }> {
   const out = path.join(dir, name);
   const dist = path.join(out, 'dist');
   const report = path.join(out, 'report.json');
-  const log = await runBuildScript(['--out', dist, '--report', report, '--cache-dir', path.join(out, 'cache'), ...extra], path.join(out, 'build.log'), home);
+  const log = await runBuildScript(['--out', dist, '--report', report, '--cache-dir', path.join(out, 'cache'), ...extra], path.join(out, 'build.log'), home, env);
   return { log, report: JSON.parse(readFileSync(report, 'utf8')), dist };
 }
 
@@ -39,6 +39,7 @@ let skippedHashes: Record<string, string>;
 let changed: Awaited<ReturnType<typeof build>>;
 let changedHashes: Record<string, string>;
 let reference: Record<string, string>;
+let referenceBuild: Awaited<ReturnType<typeof build>>;
 /** Inode of every session page of the cold site, by relative path. */
 let coldInodes: Record<string, number>;
 let nochangeInodes: Record<string, number>;
@@ -80,8 +81,10 @@ beforeAll(async () => {
   appendToSession(home, firstRollout(home));
   changed = await build('inc');
   changedHashes = fileHashes(changed.dist);
-  // A cold build of the changed home, with a cache of its own.
-  reference = fileHashes((await build('reference')).dist);
+  // A cold build of the changed home, with a cache of its own, its search index built only once
+  // the pages are: the changed build indexed its changed shard while pages rendered.
+  referenceBuild = await build('reference', [], { CODEX_ARCHIVE_SEARCH_AHEAD: '0' });
+  reference = fileHashes(referenceBuild.dist);
 }, 600_000);
 
 afterAll(async () => {
@@ -133,7 +136,12 @@ describe('incremental build', () => {
     expect(changedHashes).toEqual(reference);
     expect(changedHashes).not.toEqual(coldHashes);
     expect(changed.report.incremental).toMatchObject({ sessionPagesRendered: 1, sessionPagesReused: 23 });
-    expect(changed.log).toMatch(/Search index: 24 session pages in \d+ shards \(1 built, \d+ reused\)/);
+    // The changed shard was built while pages rendered (search-ahead.ts); the index then reused it.
+    expect(changed.report.searchAhead).toMatchObject({ shards: 1 });
+    expect(changed.log).toMatch(/Search index: \d{4}-\d\d-[12] \(\d+ pages?\) built while pages rendered\./);
+    expect(changed.log).toMatch(/Search index: 24 session pages in \d+ shards \(0 built, \d+ reused\)/);
+    expect(referenceBuild.report.searchAhead).toBeNull();
+    expect(referenceBuild.log).toMatch(/Search index: 24 session pages in (\d+) shards \(\1 built, 0 reused\)/);
   });
 });
 
