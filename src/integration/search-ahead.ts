@@ -16,7 +16,7 @@
  * wrong, when anything is not as planned: a page it read as linked renders after all, a page it
  * waits for never renders, a file cannot be read, Pagefind fails.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import {
@@ -91,6 +91,8 @@ interface ShardWork {
   arrivals: Map<string, { promise: Promise<Arrival>; resolve: (a: Arrival) => void; came: boolean }>;
   /** What the search job will know of each page, to key the shard as it will. */
   searchPages: SearchPage[];
+  /** Pagefind has written its files (to the scratch folder). */
+  indexed: boolean;
 }
 
 /** What `finish` did: shards stored in the cache, and those left to the search job with why. */
@@ -107,7 +109,6 @@ export class SearchAhead {
   /** Site path of each planned page, to its shard. */
   private readonly byPath = new Map<string, ShardWork>();
   private work: Promise<void> | null = null;
-  private readonly built: AheadOutcome['built'] = [];
 
   constructor(
     private readonly settings: {
@@ -125,7 +126,7 @@ export class SearchAhead {
   plan(pages: readonly PlannedPage[]): void {
     if (this.work) return;
     for (const [shard, list] of chooseShards(pages, this.settings.limits)) {
-      const work: ShardWork = { shard, pages: list, givenUp: null, arrivals: new Map(), searchPages: [] };
+      const work: ShardWork = { shard, pages: list, givenUp: null, arrivals: new Map(), searchPages: [], indexed: false };
       for (const page of list) {
         this.byPath.set(page.path, work);
         if (!page.renders) continue;
@@ -156,16 +157,35 @@ export class SearchAhead {
     arrival.resolve({ html, words });
   }
 
-  /** Waits for the shards built ahead and stores them in the shard cache; closes the service. */
+  /**
+   * Called once every page has rendered: waits for the shards being indexed, and stores those
+   * still as planned in the shard cache; closes the service.
+   */
   async finish(): Promise<AheadOutcome> {
     for (const work of this.shards.values()) {
-      // Every page has rendered by now: one that did not come is not coming.
+      // A page that has not come by now is not coming.
       const missing = [...work.arrivals].find(([, arrival]) => !arrival.came);
       if (missing) this.giveUp(work, `${missing[0]} did not render`);
     }
     await this.work;
+    const built: AheadOutcome['built'] = [];
+    try {
+      const version = await pagefindVersion();
+      for (const work of this.shards.values()) {
+        if (work.givenUp || !work.indexed) continue;
+        try {
+          const key = await shardKey(this.settings.outDir, work.shard, work.searchPages, version);
+          await storeShard(this.scratchFor(work.shard), path.join(searchCacheRoot(this.settings.cacheDir), work.shard), key);
+          built.push({ shard: work.shard, pages: work.pages.length });
+        } catch (error) {
+          this.giveUp(work, (error as Error).message ?? String(error));
+        }
+      }
+    } finally {
+      await rm(path.dirname(this.scratchFor('-')), { recursive: true, force: true });
+    }
     const left = [...this.shards.values()].filter((w) => w.givenUp).map((w) => ({ shard: w.shard, reason: w.givenUp! }));
-    return { built: this.built, left };
+    return { built, left };
   }
 
   private giveUp(work: ShardWork, reason: string): void {
@@ -173,22 +193,23 @@ export class SearchAhead {
     for (const arrival of work.arrivals.values()) arrival.resolve(null);
   }
 
+  /**
+   * Indexes the shards into a scratch folder, one after another. Nothing is stored yet: a page
+   * read from its link may still render (`offer`), so shards are stored in `finish`, once every
+   * page has.
+   */
   private async run(): Promise<void> {
-    const scratch = path.join(this.settings.cacheDir, 'codex-archive', `search-ahead.${process.pid}`);
     // The module's own service: under scripts/build.mjs nothing else in this process indexes
     // (the search job runs in its own), and a later call would start a new one after `close`.
     const service: PagefindModule = pagefind;
     try {
-      const version = await pagefindVersion();
       for (const work of this.shards.values()) {
         if (work.givenUp) continue;
-        const out = path.join(scratch, work.shard);
         try {
-          await indexShard(service, this.feed(work), out, 8);
-          if (work.givenUp) continue;
-          const key = await shardKey(this.settings.outDir, work.shard, work.searchPages, version);
-          await storeShard(out, path.join(searchCacheRoot(this.settings.cacheDir), work.shard), key);
-          this.built.push({ shard: work.shard, pages: work.pages.length });
+          // Every page is sent as soon as it is final: Astro's route loop holds this thread, and
+          // Pagefind must not wait for it between pages.
+          await indexShard(service, this.feed(work), this.scratchFor(work.shard), Infinity);
+          work.indexed = true;
         } catch (error) {
           if (!(error instanceof GivenUp)) this.giveUp(work, (error as Error).message ?? String(error));
         }
@@ -197,13 +218,15 @@ export class SearchAhead {
       for (const work of this.shards.values()) this.giveUp(work, (error as Error).message ?? String(error));
     } finally {
       await service.close().catch(() => {});
-      await rm(scratch, { recursive: true, force: true });
     }
+  }
+
+  private scratchFor(shard: string): string {
+    return path.join(this.settings.cacheDir, 'codex-archive', `search-ahead.${process.pid}`, shard);
   }
 
   /** The shard's pages in path order, each as soon as it is final. */
   private async *feed(work: ShardWork): AsyncGenerator<ShardPage> {
-    await mkdir(path.join(this.settings.cacheDir, 'codex-archive'), { recursive: true });
     for (const page of work.pages) {
       const sourcePath = `${page.path}index.html`;
       let html: string;

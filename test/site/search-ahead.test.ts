@@ -120,13 +120,17 @@ describe('a shard built ahead', () => {
     expect(fileHashes(path.join(out, 'pagefind'))).toEqual(fileHashes(path.join(reference, 'pagefind')));
   });
 
-  it('is left to the search index when a page it read from its link renders after all', async () => {
+  it.each([
+    ['while the shard is indexed', 0],
+    ['after the shard is indexed', 1500],
+  ])('is left to the search index when a page it read from its link renders after all, %s', async (name, wait) => {
     const rendering = PAGES[2]!;
-    const out = site('rerendered', PAGES);
-    const cacheDir = path.join(dir, 'rerendered-cache');
+    const out = site(`rerendered-${wait}`, PAGES);
+    const cacheDir = path.join(dir, `rerendered-${wait}-cache`);
     const ahead = new SearchAhead({ outDir: out, cacheDir, wordsOf });
     ahead.plan(plan(new Set([rendering.path])));
     ahead.offer(rendering.path, rendering.html);
+    await new Promise((resolve) => setTimeout(resolve, wait));
     // A linked page of the same shard, rendered anyway (its template changed, say).
     ahead.offer(PAGES[6]!.path, PAGES[6]!.html);
     const outcome = await ahead.finish();
