@@ -29,7 +29,7 @@ import { reportPath, writeReport } from './report.ts';
 import { getState, initState } from './state.ts';
 import { IncrementalStore, hashOf, packageVersion, type SiteFolders } from './incremental.ts';
 import { finishPageVerifier, startPageVerifier, type PageVerifier } from './page-verifier.ts';
-import { SearchAhead } from './search-ahead.ts';
+import { SearchAheadWorker } from './search-ahead.ts';
 
 export type { CodexArchiveOptions } from './options.ts';
 
@@ -116,7 +116,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
           // Shards can be built ahead only from pages linked into a new build folder (search-ahead.ts).
           if (state.incremental.site && process.env.CODEX_ARCHIVE_SEARCH_AHEAD !== '0') {
             const { offline } = state;
-            state.searchAhead = new SearchAhead({ outDir: state.outDir, cacheDir: state.cacheDir, wordsOf: (id) => offline.get(id)?.text });
+            state.searchAhead = new SearchAheadWorker({ outDir: state.outDir, cacheDir: state.cacheDir, wordsOf: (id) => offline.get(id)?.text });
           }
         }
       },

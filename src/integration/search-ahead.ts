@@ -18,6 +18,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as pagefind from 'pagefind';
 import {
   indexShard,
@@ -103,24 +104,36 @@ export interface AheadOutcome {
 
 class GivenUp extends Error {}
 
+/** Where a SearchAhead works. */
+export interface AheadSettings {
+  /** The build folder (linked pages are read from it). */
+  outDir: string;
+  /** Astro's cache folder (the shard cache is under it). */
+  cacheDir: string;
+  /** A rendered session's word digest, once it has rendered. */
+  wordsOf: (id: string) => string | undefined;
+  limits?: AheadLimits;
+}
+
+/** What the build calls (state.searchAhead): the class itself, or its worker (`SearchAheadWorker`). */
+export interface ShardsAhead {
+  plan(pages: readonly PlannedPage[]): void;
+  offer(here: string, html: string): void;
+  finish(): Promise<AheadOutcome>;
+}
+
 /** See the module comment. One per build; `plan` once, `offer` per rendered page, `finish` once. */
-export class SearchAhead {
+export class SearchAhead implements ShardsAhead {
   private readonly shards = new Map<string, ShardWork>();
   /** Site path of each planned page, to its shard. */
   private readonly byPath = new Map<string, ShardWork>();
   private work: Promise<void> | null = null;
 
-  constructor(
-    private readonly settings: {
-      /** The build folder (linked pages are read from it). */
-      outDir: string;
-      /** Astro's cache folder (the shard cache is under it). */
-      cacheDir: string;
-      /** A rendered session's word digest, once it has rendered. */
-      wordsOf: (id: string) => string | undefined;
-      limits?: AheadLimits;
-    },
-  ) {}
+  private readonly settings: AheadSettings;
+
+  constructor(settings: AheadSettings) {
+    this.settings = settings;
+  }
 
   /** Picks the shards to build ahead (chooseShards) and starts indexing them, one after another. */
   plan(pages: readonly PlannedPage[]): void {
@@ -243,5 +256,92 @@ export class SearchAhead {
       work.searchPages.push({ path: page.path, shard: work.shard, key: page.key, words });
       yield { sourcePath, html, words };
     }
+  }
+}
+
+/** Marks this module's worker (workerData). */
+const TAG = 'codex-archive.search-ahead';
+
+type WorkerSetup = { [TAG]: true; outDir: string; cacheDir: string; limits?: AheadLimits };
+type ToWorker =
+  | { type: 'plan'; pages: PlannedPage[] }
+  | { type: 'offer'; here: string; html: string; id: string; words: string | undefined }
+  | { type: 'finish' };
+type FromWorker = { type: 'outcome'; outcome: AheadOutcome };
+
+/** The worker side: one SearchAhead, driven by messages. */
+function runWorker(setup: WorkerSetup): void {
+  const port = parentPort!;
+  const words = new Map<string, string>();
+  const ahead = new SearchAhead({ outDir: setup.outDir, cacheDir: setup.cacheDir, limits: setup.limits, wordsOf: (id) => words.get(id) });
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type === 'plan') ahead.plan(msg.pages);
+    else if (msg.type === 'offer') {
+      if (msg.words !== undefined) words.set(msg.id, msg.words);
+      ahead.offer(msg.here, msg.html);
+    } else {
+      // Closing the port ends the worker; without an outcome, the build side gives every shard up.
+      void ahead
+        .finish()
+        .then((outcome) => port.postMessage({ type: 'outcome', outcome } satisfies FromWorker))
+        .catch(() => {})
+        .finally(() => port.close());
+    }
+  });
+}
+
+if (!isMainThread && (workerData as Partial<WorkerSetup> | null)?.[TAG]) runWorker(workerData as WorkerSetup);
+
+/**
+ * A SearchAhead on a worker thread of the Astro process. Astro's route loop holds the main thread;
+ * there, reading the shard's pages and talking to Pagefind got a turn only between routes, and
+ * the shard was done seconds after the last page. The main thread only chooses the shards and
+ * hands over the pages that render; a worker that fails leaves every shard to the search index.
+ */
+export class SearchAheadWorker implements ShardsAhead {
+  private readonly settings: AheadSettings;
+  private worker: Worker | null = null;
+  private outcome: Promise<AheadOutcome> | null = null;
+  /** Site paths of the pages of the shards chosen, to their session ids. */
+  private readonly planned = new Map<string, string>();
+
+  constructor(settings: AheadSettings) {
+    this.settings = settings;
+  }
+
+  plan(pages: readonly PlannedPage[]): void {
+    if (this.outcome) return;
+    const chosen = chooseShards(pages, this.settings.limits);
+    if (chosen.size === 0) return;
+    for (const list of chosen.values()) for (const page of list) this.planned.set(page.path, page.id);
+    const setup: WorkerSetup = { [TAG]: true, outDir: this.settings.outDir, cacheDir: this.settings.cacheDir, limits: this.settings.limits };
+    const worker = new Worker(new URL(import.meta.url), { workerData: setup });
+    // Never keeps a failing build's process alive.
+    worker.unref();
+    this.worker = worker;
+    const shards = [...chosen.keys()];
+    this.outcome = new Promise<AheadOutcome>((resolve) => {
+      const failed = (reason: string) => resolve({ built: [], left: shards.map((shard) => ({ shard, reason })) });
+      worker.on('message', (msg: FromWorker) => resolve(msg.outcome));
+      worker.on('error', (error) => failed(`search-ahead worker: ${error.message}`));
+      worker.on('exit', (code) => failed(`search-ahead worker stopped (exit ${code})`));
+    });
+    worker.postMessage({ type: 'plan', pages: [...chosen.values()].flat() } satisfies ToWorker);
+  }
+
+  offer(here: string, html: string): void {
+    const id = this.planned.get(here);
+    if (id === undefined || !this.worker) return;
+    this.worker.postMessage({ type: 'offer', here, html, id, words: this.settings.wordsOf(id) } satisfies ToWorker);
+  }
+
+  async finish(): Promise<AheadOutcome> {
+    if (!this.worker || !this.outcome) return { built: [], left: [] };
+    // Ref'd while it stores the shards: the build waits for it here.
+    this.worker.ref();
+    this.worker.postMessage({ type: 'finish' } satisfies ToWorker);
+    const outcome = await this.outcome;
+    await this.worker.terminate();
+    return outcome;
   }
 }

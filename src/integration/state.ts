@@ -6,7 +6,7 @@
  */
 import type { ResolvedOptions } from './options.ts';
 import type { IncrementalStore } from './incremental.ts';
-import type { SearchAhead } from './search-ahead.ts';
+import type { ShardsAhead } from './search-ahead.ts';
 import { BuildReport } from './report.ts';
 
 /** One session's entry in the offline search file (see offline-index.ts). */
@@ -51,7 +51,7 @@ export interface BuildState {
   /** Incremental-build records (astro build only; see incremental.ts). */
   incremental: IncrementalStore | null;
   /** Search shards indexed while pages render (small rebuilds under scripts/build.mjs; search-ahead.ts). */
-  searchAhead: SearchAhead | null;
+  searchAhead: ShardsAhead | null;
   /**
    * Lines for the integration to log when the build is done: said while pages render, they
    * would land in the middle of Astro's line for a page.

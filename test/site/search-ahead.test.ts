@@ -4,14 +4,14 @@
  * cache, and that a shard is left to the search index, with nothing cached, when a page it read
  * from its link renders after all or a page it waits for never renders.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPagefindIndex, type SearchPage } from '../../src/integration/pagefind.ts';
 import { SEARCH_EXTRA_SLOT } from '../../src/integration/search-extra.ts';
-import { chooseShards, SearchAhead, type PlannedPage } from '../../src/integration/search-ahead.ts';
+import { chooseShards, SearchAhead, SearchAheadWorker, type PlannedPage } from '../../src/integration/search-ahead.ts';
 import { fileHashes } from './build-once.ts';
 
 const logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as never;
@@ -98,24 +98,27 @@ describe('choosing shards to build ahead', () => {
   });
 });
 
-describe('a shard built ahead', () => {
+describe.each([
+  ['on this thread', SearchAhead],
+  ['on a worker', SearchAheadWorker],
+])('a shard built ahead, %s', (where, Ahead) => {
   it('is the shard the search index builds, which then reuses it', async () => {
     // Two pages of the first shard render; they arrive out of path order, after a while.
     const rendering = [PAGES[4]!, PAGES[0]!];
-    const out = site('ahead', PAGES.filter((p) => !rendering.includes(p)));
-    const cacheDir = path.join(dir, 'ahead-cache');
-    const ahead = new SearchAhead({ outDir: out, cacheDir, wordsOf });
+    const out = site(`ahead-${where}`, PAGES.filter((p) => !rendering.includes(p)));
+    const cacheDir = path.join(dir, `ahead-${where}-cache`);
+    const ahead = new Ahead({ outDir: out, cacheDir, wordsOf });
     ahead.plan(plan(new Set(rendering.map((p) => p.path))));
     for (const p of rendering) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       // Astro writes the page as the middleware hands it on.
-      site('ahead', [p]);
+      site(`ahead-${where}`, [p]);
       ahead.offer(p.path, p.html);
     }
     expect(await ahead.finish()).toEqual({ built: [{ shard: SHARDS[0], pages: 12 }], left: [] });
 
     expect(await buildPagefindIndex(out, searchPages, logger, cacheDir)).toMatchObject({ built: 1, reused: 1 });
-    const reference = site('reference', PAGES);
+    const reference = site(`reference-${where}`, PAGES);
     await buildPagefindIndex(reference, searchPages, logger, null);
     expect(fileHashes(path.join(out, 'pagefind'))).toEqual(fileHashes(path.join(reference, 'pagefind')));
   });
@@ -125,9 +128,9 @@ describe('a shard built ahead', () => {
     ['after the shard is indexed', 1500],
   ])('is left to the search index when a page it read from its link renders after all, %s', async (name, wait) => {
     const rendering = PAGES[2]!;
-    const out = site(`rerendered-${wait}`, PAGES);
-    const cacheDir = path.join(dir, `rerendered-${wait}-cache`);
-    const ahead = new SearchAhead({ outDir: out, cacheDir, wordsOf });
+    const out = site(`rerendered-${wait}-${where}`, PAGES);
+    const cacheDir = path.join(dir, `rerendered-${wait}-${where}-cache`);
+    const ahead = new Ahead({ outDir: out, cacheDir, wordsOf });
     ahead.plan(plan(new Set([rendering.path])));
     ahead.offer(rendering.path, rendering.html);
     await new Promise((resolve) => setTimeout(resolve, wait));
@@ -140,16 +143,17 @@ describe('a shard built ahead', () => {
   });
 
   it('is left to the search index when a page it waits for never renders', async () => {
-    const out = site('missing', PAGES);
-    const cacheDir = path.join(dir, 'missing-cache');
-    const ahead = new SearchAhead({ outDir: out, cacheDir, wordsOf });
+    const out = site(`missing-${where}`, PAGES);
+    const cacheDir = path.join(dir, `missing-${where}-cache`);
+    const ahead = new Ahead({ outDir: out, cacheDir, wordsOf });
     ahead.plan(plan(new Set([PAGES[1]!.path, PAGES[3]!.path])));
     ahead.offer(PAGES[3]!.path, PAGES[3]!.html);
     const outcome = await ahead.finish();
     expect(outcome).toEqual({ built: [], left: [{ shard: SHARDS[1], reason: `${PAGES[1]!.path} did not render` }] });
     expect(existsSync(path.join(cacheDir, 'codex-archive', 'search', SHARDS[1]!))).toBe(false);
     // Nothing of the work is left behind in the cache folder.
-    expect(existsSync(path.join(cacheDir, 'codex-archive', `search-ahead.${process.pid}`))).toBe(false);
+    const kept = path.join(cacheDir, 'codex-archive');
+    expect(existsSync(kept) ? readdirSync(kept).filter((name) => name.startsWith('search-ahead.')) : []).toEqual([]);
     expect(readFileSync(path.join(out, PAGES[1]!.path, 'index.html'), 'utf8')).toBe(PAGES[1]!.html);
   });
 });
