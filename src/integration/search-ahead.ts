@@ -55,6 +55,13 @@ export interface AheadLimits {
   pages: number;
 }
 
+/**
+ * Pages sent to Pagefind ahead of its replies: enough that it never waits for the next page, few
+ * enough that their HTML is not all held at once (sending a whole 581-page shard at once held
+ * ~100 MB more in this worker, at the build's peak).
+ */
+const PAGES_AHEAD = 16;
+
 /** A day's work: its changed pages fall in one or two shards of a few hundred pages each. */
 export const AHEAD_LIMITS: AheadLimits = { rendered: 200, pages: 1200 };
 
@@ -195,7 +202,7 @@ export class SearchAhead implements ShardsAhead {
         }
       }
     } finally {
-      await rm(path.dirname(this.scratchFor('-')), { recursive: true, force: true });
+      await rm(this.scratch, { recursive: true, force: true });
     }
     const left = [...this.shards.values()].filter((w) => w.givenUp).map((w) => ({ shard: w.shard, reason: w.givenUp! }));
     return { built, left };
@@ -219,23 +226,27 @@ export class SearchAhead implements ShardsAhead {
       for (const work of this.shards.values()) {
         if (work.givenUp) continue;
         try {
-          // Every page is sent as soon as it is final: Astro's route loop holds this thread, and
-          // Pagefind must not wait for it between pages.
-          await indexShard(service, this.feed(work), this.scratchFor(work.shard), Infinity);
+          await indexShard(service, this.feed(work), this.scratchFor(work.shard), PAGES_AHEAD);
           work.indexed = true;
         } catch (error) {
           if (!(error instanceof GivenUp)) this.giveUp(work, (error as Error).message ?? String(error));
         }
       }
-    } catch (error) {
-      for (const work of this.shards.values()) this.giveUp(work, (error as Error).message ?? String(error));
     } finally {
       await service.close().catch(() => {});
     }
   }
 
+  /**
+   * Where shards are indexed before they are stored: beside the build folder, so a build that
+   * fails leaves them where scripts/build.mjs sweeps its leftovers (`.<site>.building-*`).
+   */
+  private get scratch(): string {
+    return `${this.settings.outDir}.search-ahead`;
+  }
+
   private scratchFor(shard: string): string {
-    return path.join(this.settings.cacheDir, 'codex-archive', `search-ahead.${process.pid}`, shard);
+    return path.join(this.scratch, shard);
   }
 
   /** The shard's pages in path order, each as soon as it is final. */
@@ -315,7 +326,8 @@ export class SearchAheadWorker implements ShardsAhead {
     if (chosen.size === 0) return;
     for (const list of chosen.values()) for (const page of list) this.planned.set(page.path, page.id);
     const setup: WorkerSetup = { [TAG]: true, outDir: this.settings.outDir, cacheDir: this.settings.cacheDir, limits: this.settings.limits };
-    const worker = new Worker(new URL(import.meta.url), { workerData: setup });
+    // Its own heap limit: a worker over it stops alone and leaves its shards to the search index.
+    const worker = new Worker(new URL(import.meta.url), { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 128 } });
     // Never keeps a failing build's process alive.
     worker.unref();
     this.worker = worker;
