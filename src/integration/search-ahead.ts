@@ -57,10 +57,9 @@ export interface AheadLimits {
 
 /**
  * Pages sent to Pagefind ahead of its replies: enough that it never waits for the next page, few
- * enough that their HTML is not all held at once (sending a whole 581-page shard at once held
- * ~100 MB more in this worker, at the build's peak).
+ * enough that a shard's HTML and its encoded messages are not all held at once.
  */
-const PAGES_AHEAD = 16;
+const PAGES_AHEAD = 32;
 
 /** A day's work: its changed pages fall in one or two shards of a few hundred pages each. */
 export const AHEAD_LIMITS: AheadLimits = { rendered: 200, pages: 1200 };
@@ -327,7 +326,7 @@ export class SearchAheadWorker implements ShardsAhead {
     for (const list of chosen.values()) for (const page of list) this.planned.set(page.path, page.id);
     const setup: WorkerSetup = { [TAG]: true, outDir: this.settings.outDir, cacheDir: this.settings.cacheDir, limits: this.settings.limits };
     // Its own heap limit: a worker over it stops alone and leaves its shards to the search index.
-    const worker = new Worker(new URL(import.meta.url), { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 128 } });
+    const worker = new Worker(new URL(import.meta.url), { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } });
     // Never keeps a failing build's process alive.
     worker.unref();
     this.worker = worker;
