@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { resolveOptions, type CodexArchiveOptions } from './options.ts';
 import { OFFLINE_INDEX_PATH, OFFLINE_PARTS_DIR, offlineIndexList, offlineIndexParts } from './offline-index.ts';
-import { buildPagefindIndex } from './pagefind.ts';
+import { buildPagefindIndex, placeCachedShards } from './pagefind.ts';
 import { shardName } from './utils/shards.ts';
 import { SEARCH_JOB_ENV, writeSearchJob } from './search-job.ts';
 import { writeParts } from './utils/write-parts.ts';
@@ -186,17 +186,6 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         await writeFile(path.join(outDir, OFFLINE_INDEX_PATH), offlineIndexList(partNames));
         report.time('offline index', performance.now() - t);
 
-        // Shards built while pages rendered are in the shard cache now, where the index finds them.
-        const ahead = await state.searchAhead?.finish();
-        state.searchAhead = null;
-        if (ahead) {
-          report.searchAhead = { shards: ahead.built.length, pages: ahead.built.reduce((n, b) => n + b.pages, 0) };
-          if (ahead.built.length) {
-            logger.info(`Search index: ${ahead.built.map((b) => `${b.shard} (${b.pages} page${b.pages === 1 ? '' : 's'})`).join(', ')} built while pages rendered.`);
-          }
-          for (const { shard, reason } of ahead.left) logger.info(`Search index: ${shard} left to the end of the build (${reason}).`);
-        }
-
         t = performance.now();
         const searchPages = [...state.offline].map(([id, e]) => ({
           path: e.path,
@@ -205,19 +194,35 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
           key: state.incremental?.keys.get(id)?.key ?? null,
         }));
         const cacheDir = state.incremental ? state.cacheDir : null;
-        // Under scripts/build.mjs the index is built once this process has exited (search-job.ts).
+        // Under scripts/build.mjs the index is built once this process has exited (search-job.ts),
+        // unless every shard can be linked from the cache: then it is done here.
         const searchJob = process.env[SEARCH_JOB_ENV];
-        if (searchJob) {
+        const ahead = state.searchAhead;
+        state.searchAhead = null;
+        // While the shards built ahead are finished, the shards the index would only link are linked.
+        const linking = ahead && cacheDir && searchJob ? placeCachedShards(outDir, searchPages, cacheDir, new Set(ahead.shards)) : null;
+        const outcome = await ahead?.finish();
+        if (outcome) {
+          report.searchAhead = { shards: outcome.built.length, pages: outcome.built.reduce((n, b) => n + b.pages, 0) };
+          if (outcome.built.length) {
+            logger.info(`Search index: ${outcome.built.map((b) => `${b.shard} (${b.pages} page${b.pages === 1 ? '' : 's'})`).join(', ')} built while pages rendered.`);
+          }
+          for (const { shard, reason } of outcome.left) logger.info(`Search index: ${shard} left to the end of the build (${reason}).`);
+        }
+        const placed = (await linking) ?? new Set<string>();
+        // The shards built ahead are in the cache now.
+        if (linking && cacheDir) for (const shard of await placeCachedShards(outDir, searchPages, cacheDir, placed)) placed.add(shard);
+        if (searchJob && searchPages.some((p) => !placed.has(p.shard))) {
           await writeSearchJob(searchJob, { dir: outDir, cacheDir, pages: searchPages });
         } else {
-          await buildPagefindIndex(outDir, searchPages, logger, cacheDir);
+          await buildPagefindIndex(outDir, searchPages, logger, cacheDir, {}, placed);
           report.time('pagefind', performance.now() - t);
         }
 
         if (state.redactor) {
           report.addRedactions((await pageRedactor())?.hits);
         }
-        // With a search job the build script measures the site once the index is built.
+        // Under scripts/build.mjs the build script measures the site once the index is built.
         if (!searchJob) report.site = await folderBytes(outDir);
         report.outputChars = state.options.outputChars;
         const file = process.env.CODEX_ARCHIVE_REPORT ? path.resolve(process.env.CODEX_ARCHIVE_REPORT) : reportPath(state.root);

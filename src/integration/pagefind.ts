@@ -335,9 +335,51 @@ export interface Tuning {
   ahead?: number;
 }
 
+/** The pages of each shard in path order, newest shard first (`undated` last). */
+function shardsOf(pages: readonly SearchPage[]): Map<string, SearchPage[]> {
+  const byShard = new Map<string, SearchPage[]>();
+  for (const page of pages) (byShard.get(page.shard) ?? byShard.set(page.shard, []).get(page.shard)!).push(page);
+  return new Map(
+    [...byShard.keys()].sort(shardOrder).map((shard) => [shard, byShard.get(shard)!.sort((a, b) => a.path.localeCompare(b.path))]),
+  );
+}
+
+/**
+ * Links a shard's cached index into `dir/pagefind/<shard>/` when its key (its pages' keys and
+ * words) matches; otherwise returns the job of building it. The folder is emptied first: never
+ * write through a file another build placed there (it may be linked to the cache).
+ */
+async function placeCached(dir: string, shard: string, list: SearchPage[], cacheRoot: string | null, version: string): Promise<ShardJob | null> {
+  const outputPath = path.join(dir, 'pagefind', shard);
+  await rm(outputPath, { recursive: true, force: true });
+  const cached = cacheRoot ? path.join(cacheRoot, shard) : null;
+  const key = cached ? await shardKey(dir, shard, list, version) : null;
+  if (cached && key && existsSync(path.join(cached, '.key')) && (await readFile(path.join(cached, '.key'), 'utf8')) === key) {
+    await placeFiles(cached, outputPath, (name) => name !== '.key');
+    return null;
+  }
+  return { shard, pages: list, outputPath, cached, key };
+}
+
+/**
+ * Links into `dir/pagefind/` the shards, other than `skip`, whose cached index matches their
+ * pages, as buildPagefindIndex would, and returns their names: linked while something else is
+ * still under way, they are passed to it as `placed`.
+ */
+export async function placeCachedShards(dir: string, pages: readonly SearchPage[], cacheDir: string, skip: ReadonlySet<string>): Promise<Set<string>> {
+  const version = await pagefindVersion();
+  const placed = new Set<string>();
+  for (const [shard, list] of shardsOf(pages)) {
+    if (skip.has(shard)) continue;
+    if (!(await placeCached(dir, shard, list, searchCacheRoot(cacheDir), version))) placed.add(shard);
+  }
+  return placed;
+}
+
 /**
  * Indexes the session pages of `dir` into `dir/pagefind/<shard>/` and writes the shard list.
  * `cacheDir` (Astro's cache folder) keeps built shards between builds; null builds every shard.
+ * `placed`: shards this build has already linked into place (placeCachedShards).
  * Returns how many pages were indexed, how many shards were built or reused, and by how many services.
  */
 export async function buildPagefindIndex(
@@ -346,34 +388,25 @@ export async function buildPagefindIndex(
   logger: AstroIntegrationLogger,
   cacheDir: string | null = null,
   tuning: Tuning = {},
+  placed: ReadonlySet<string> = new Set(),
 ): Promise<{ pages: number; built: number; reused: number; services: number }> {
   const { services: serviceCount = SERVICES, ahead = AHEAD } = tuning;
   const started = performance.now();
-  const byShard = new Map<string, SearchPage[]>();
-  for (const page of pages) {
-    const list = byShard.get(page.shard) ?? byShard.set(page.shard, []).get(page.shard)!;
-    list.push(page);
-  }
-  const shards = [...byShard.keys()].sort(shardOrder);
+  const byShard = shardsOf(pages);
+  const shards = [...byShard.keys()];
   const version = await pagefindVersion();
   const cacheRoot = cacheDir ? searchCacheRoot(cacheDir) : null;
-  const outRoot = path.join(dir, 'pagefind');
-  await mkdir(outRoot, { recursive: true });
+  await mkdir(path.join(dir, 'pagefind'), { recursive: true });
   let reused = 0;
   const toBuild: ShardJob[] = [];
-  for (const shard of shards) {
-    const list = byShard.get(shard)!.sort((a, b) => a.path.localeCompare(b.path));
-    const outputPath = path.join(outRoot, shard);
-    // Never write through a file another build placed here (it may be linked to the cache).
-    await rm(outputPath, { recursive: true, force: true });
-    const cached = cacheRoot ? path.join(cacheRoot, shard) : null;
-    const key = cached ? await shardKey(dir, shard, list, version) : null;
-    if (cached && key && existsSync(path.join(cached, '.key')) && (await readFile(path.join(cached, '.key'), 'utf8')) === key) {
-      await placeFiles(cached, outputPath, (name) => name !== '.key');
+  for (const [shard, list] of byShard) {
+    if (placed.has(shard)) {
       reused++;
       continue;
     }
-    toBuild.push({ shard, pages: list, outputPath, cached, key });
+    const job = await placeCached(dir, shard, list, cacheRoot, version);
+    if (job) toBuild.push(job);
+    else reused++;
   }
   const services: PagefindModule[] = [pagefind];
   try {
@@ -391,6 +424,7 @@ export async function buildPagefindIndex(
     for (const name of await readdir(cacheRoot)) if (!byShard.has(name)) await rm(path.join(cacheRoot, name), { recursive: true, force: true });
   }
   // One copy of the client module at the root (every shard's copy is the same file).
+  const outRoot = path.join(dir, 'pagefind');
   if (shards.length) await copyFile(path.join(outRoot, shards[0]!, 'pagefind.js'), path.join(outRoot, 'pagefind.js'));
   const list: ShardList = { version: 1, shards };
   await writeFile(path.join(dir, SHARD_LIST_PATH), JSON.stringify(list));

@@ -123,6 +123,8 @@ export interface AheadSettings {
 
 /** What the build calls (state.searchAhead): the class itself, or its worker (`SearchAheadWorker`). */
 export interface ShardsAhead {
+  /** The shards being built ahead (none before `plan`). */
+  readonly shards: readonly string[];
   plan(pages: readonly PlannedPage[]): void;
   offer(here: string, html: string): void;
   finish(): Promise<AheadOutcome>;
@@ -130,10 +132,10 @@ export interface ShardsAhead {
 
 /** See the module comment. One per build; `plan` once, `offer` per rendered page, `finish` once. */
 export class SearchAhead implements ShardsAhead {
-  private readonly shards = new Map<string, ShardWork>();
+  private readonly byShard = new Map<string, ShardWork>();
   /** Site path of each planned page, to its shard. */
   private readonly byPath = new Map<string, ShardWork>();
-  private work: Promise<void> | null = null;
+  private indexing: Promise<void> | null = null;
 
   private readonly settings: AheadSettings;
 
@@ -141,9 +143,13 @@ export class SearchAhead implements ShardsAhead {
     this.settings = settings;
   }
 
+  get shards(): string[] {
+    return [...this.byShard.keys()];
+  }
+
   /** Picks the shards to build ahead (chooseShards) and starts indexing them, one after another. */
   plan(pages: readonly PlannedPage[]): void {
-    if (this.work) return;
+    if (this.indexing) return;
     for (const [shard, list] of chooseShards(pages, this.settings.limits)) {
       const work: ShardWork = { shard, pages: list, givenUp: null, arrivals: new Map(), searchPages: [], indexed: false };
       for (const page of list) {
@@ -153,10 +159,10 @@ export class SearchAhead implements ShardsAhead {
         const promise = new Promise<Arrival>((r) => (resolve = r));
         work.arrivals.set(page.path, { promise, resolve, came: false });
       }
-      this.shards.set(shard, work);
+      this.byShard.set(shard, work);
     }
-    if (this.shards.size === 0) return;
-    this.work = this.run();
+    if (this.byShard.size === 0) return;
+    this.indexing = this.run();
   }
 
   /** A page's final HTML, as Astro writes it (relative-middleware.ts). */
@@ -181,16 +187,16 @@ export class SearchAhead implements ShardsAhead {
    * still as planned in the shard cache; closes the service.
    */
   async finish(): Promise<AheadOutcome> {
-    for (const work of this.shards.values()) {
+    for (const work of this.byShard.values()) {
       // A page that has not come by now is not coming.
       const missing = [...work.arrivals].find(([, arrival]) => !arrival.came);
       if (missing) this.giveUp(work, `${missing[0]} did not render`);
     }
-    await this.work;
+    await this.indexing;
     const built: AheadOutcome['built'] = [];
     try {
       const version = await pagefindVersion();
-      for (const work of this.shards.values()) {
+      for (const work of this.byShard.values()) {
         if (work.givenUp || !work.indexed) continue;
         try {
           const key = await shardKey(this.settings.outDir, work.shard, work.searchPages, version);
@@ -203,7 +209,7 @@ export class SearchAhead implements ShardsAhead {
     } finally {
       await rm(this.scratch, { recursive: true, force: true });
     }
-    const left = [...this.shards.values()].filter((w) => w.givenUp).map((w) => ({ shard: w.shard, reason: w.givenUp! }));
+    const left = [...this.byShard.values()].filter((w) => w.givenUp).map((w) => ({ shard: w.shard, reason: w.givenUp! }));
     return { built, left };
   }
 
@@ -222,7 +228,7 @@ export class SearchAhead implements ShardsAhead {
     // (the search job runs in its own), and a later call would start a new one after `close`.
     const service: PagefindModule = pagefind;
     try {
-      for (const work of this.shards.values()) {
+      for (const work of this.byShard.values()) {
         if (work.givenUp) continue;
         try {
           await indexShard(service, this.feed(work), this.scratchFor(work.shard), PAGES_AHEAD);
@@ -314,6 +320,7 @@ export class SearchAheadWorker implements ShardsAhead {
   private outcome: Promise<AheadOutcome> | null = null;
   /** Site paths of the pages of the shards chosen, to their session ids. */
   private readonly planned = new Map<string, string>();
+  shards: string[] = [];
 
   constructor(settings: AheadSettings) {
     this.settings = settings;
@@ -331,6 +338,7 @@ export class SearchAheadWorker implements ShardsAhead {
     worker.unref();
     this.worker = worker;
     const shards = [...chosen.keys()];
+    this.shards = shards;
     this.outcome = new Promise<AheadOutcome>((resolve) => {
       const failed = (reason: string) => resolve({ built: [], left: shards.map((shard) => ({ shard, reason })) });
       worker.on('message', (msg: FromWorker) => resolve(msg.outcome));
