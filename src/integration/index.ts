@@ -204,9 +204,10 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         const outcome = await ahead?.finish();
         if (outcome) {
           report.searchAhead = { shards: outcome.built.length, pages: outcome.built.reduce((n, b) => n + b.pages, 0) };
-          if (outcome.built.length) {
-            logger.info(`Search index: ${outcome.built.map((b) => `${b.shard} (${b.pages} page${b.pages === 1 ? '' : 's'})`).join(', ')} built while pages rendered.`);
-          }
+          const { shards, pages } = report.searchAhead;
+          const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+          if (shards > 3) logger.info(`Search index: ${plural(shards, 'shard')} (${plural(pages, 'page')}) built while pages rendered.`);
+          else if (shards) logger.info(`Search index: ${outcome.built.map((b) => `${b.shard} (${plural(b.pages, 'page')})`).join(', ')} built while pages rendered.`);
           for (const { shard, reason } of outcome.left) logger.info(`Search index: ${shard} left to the end of the build (${reason}).`);
         }
         const placed = (await linking) ?? new Set<string>();
@@ -215,7 +216,7 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         if (searchJob && searchPages.some((p) => !placed.has(p.shard))) {
           await writeSearchJob(searchJob, { dir: outDir, cacheDir, pages: searchPages });
         } else {
-          await buildPagefindIndex(outDir, searchPages, logger, cacheDir, {}, placed);
+          await buildPagefindIndex(outDir, searchPages, logger, cacheDir, {}, placed, new Set(outcome?.built.map((b) => b.shard)));
           report.time('pagefind', performance.now() - t);
         }
 

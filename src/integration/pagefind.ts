@@ -379,7 +379,8 @@ export async function placeCachedShards(dir: string, pages: readonly SearchPage[
 /**
  * Indexes the session pages of `dir` into `dir/pagefind/<shard>/` and writes the shard list.
  * `cacheDir` (Astro's cache folder) keeps built shards between builds; null builds every shard.
- * `placed`: shards this build has already linked into place (placeCachedShards).
+ * `placed`: shards this build has already linked into place (placeCachedShards), `builtAhead` the
+ * ones among them it indexed while pages rendered (search-ahead.ts).
  * Returns how many pages were indexed, how many shards were built or reused, and by how many services.
  */
 export async function buildPagefindIndex(
@@ -389,6 +390,7 @@ export async function buildPagefindIndex(
   cacheDir: string | null = null,
   tuning: Tuning = {},
   placed: ReadonlySet<string> = new Set(),
+  builtAhead: ReadonlySet<string> = new Set(),
 ): Promise<{ pages: number; built: number; reused: number; services: number }> {
   const { services: serviceCount = SERVICES, ahead = AHEAD } = tuning;
   const started = performance.now();
@@ -398,10 +400,12 @@ export async function buildPagefindIndex(
   const cacheRoot = cacheDir ? searchCacheRoot(cacheDir) : null;
   await mkdir(path.join(dir, 'pagefind'), { recursive: true });
   let reused = 0;
+  let builtBefore = 0;
   const toBuild: ShardJob[] = [];
   for (const [shard, list] of byShard) {
     if (placed.has(shard)) {
-      reused++;
+      if (builtAhead.has(shard)) builtBefore++;
+      else reused++;
       continue;
     }
     const job = await placeCached(dir, shard, list, cacheRoot, version);
@@ -418,7 +422,7 @@ export async function buildPagefindIndex(
   } finally {
     await Promise.all(services.map((service) => service.close()));
   }
-  const built = toBuild.length;
+  const built = toBuild.length + builtBefore;
   // Shards of months that no longer have sessions leave the cache.
   if (cacheRoot && existsSync(cacheRoot)) {
     for (const name of await readdir(cacheRoot)) if (!byShard.has(name)) await rm(path.join(cacheRoot, name), { recursive: true, force: true });
@@ -429,7 +433,8 @@ export async function buildPagefindIndex(
   const list: ShardList = { version: 1, shards };
   await writeFile(path.join(dir, SHARD_LIST_PATH), JSON.stringify(list));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const by = built ? ` by ${services.length} Pagefind service${services.length === 1 ? '' : 's'}` : '';
-  logger.info(`Search index: ${pages.length} session pages in ${shards.length} shards (${built} built, ${reused} reused) in ${seconds}s${by}.`);
-  return { pages: pages.length, built, reused, services: built ? services.length : 0 };
+  const by = toBuild.length ? ` by ${services.length} Pagefind service${services.length === 1 ? '' : 's'}` : '';
+  const whileRendering = builtBefore ? `, ${builtBefore} of them while pages rendered` : '';
+  logger.info(`Search index: ${pages.length} session pages in ${shards.length} shards (${built} built${whileRendering}, ${reused} reused) in ${seconds}s${by}.`);
+  return { pages: pages.length, built, reused, services: toBuild.length ? services.length : 0 };
 }
