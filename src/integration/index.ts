@@ -41,11 +41,10 @@ export type { CodexArchiveOptions } from './options.ts';
  * published file a link shares. Plain `astro build` empties its own folder first: nothing to link.
  */
 function siteFolders(outDir: string, integrations: AstroIntegration[]): SiteFolders | null {
-  const { CODEX_ARCHIVE_BUILD_TMP: tmp, CODEX_ARCHIVE_OUT: previous } = process.env;
-  if (process.env.CODEX_ARCHIVE_LINK_PAGES === '0') return null;
-  if (!tmp || !previous || path.resolve(tmp) !== path.resolve(outDir)) return null;
-  // Pages are linked from the start (incremental.ts, startPlacing): only into a folder nothing
-  // else is in, which Astro is then told not to empty.
+  const previous = process.env.CODEX_ARCHIVE_OUT;
+  if (process.env.CODEX_ARCHIVE_LINK_PAGES === '0' || !previous) return null;
+  // Pages are linked from the start (incremental.ts, startPlacing): only into the build script's
+  // new folder, with nothing else in it, which Astro is then told not to empty.
   if (!freshBuildFolder(outDir)) return null;
   const lateHooks = ['astro:build:generated', 'astro:build:done'] as const;
   if (integrations.some((i) => i.name !== 'codex-archive' && lateHooks.some((h) => i.hooks?.[h]))) return null;
