@@ -12,7 +12,9 @@
  *   pages' keys, and only shards whose pages changed are indexed again; the rest are hard-linked
  *   from the cache (copied where links are impossible). Nothing writes into a shard's files after
  *   they are placed: the output folder is new each build, and a shard folder is emptied before
- *   Pagefind writes into it, so a link never lets a build change the cache.
+ *   Pagefind writes into it, so a link never lets a build change the cache. After a small
+ *   rebuild the changed shards are usually there already: indexed while pages rendered, with the
+ *   same feed order and settings (`indexShard`), and stored under the same key (search-ahead.ts).
  * Shards are indexed by up to SERVICES Pagefind processes side by side (each holds one index),
  * within a budget of PAGES_AT_ONCE pages in memory. Each index is fed its pages in path order,
  * several requests ahead of the replies: a service handles its requests one at a time in the

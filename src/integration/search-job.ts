@@ -5,7 +5,9 @@
  * sessions), and the Astro process still holds its own heap after rendering. Built inside the
  * Astro process, the two add up (peak 2,988 MiB at 20,000); built by the build script after that
  * process has exited, the peak is the larger of the two. Under plain `astro build` (no job file
- * named) the integration builds the index itself.
+ * named) the integration builds the index itself, and so it does when no shard is left to build
+ * (all linked from the cache, or built while pages rendered: search-ahead.ts): then no job is
+ * handed over.
  *
  * The job file is JSON lines: a header, then one line per page with its word digest. The build
  * script keeps only where each line is and reads a page's words when its shard is indexed, so
