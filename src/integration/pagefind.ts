@@ -437,6 +437,6 @@ export async function buildPagefindIndex(
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const by = toBuild.length ? ` by ${services.length} Pagefind service${services.length === 1 ? '' : 's'}` : '';
   const whileRendering = builtBefore ? `, ${builtBefore} of them while pages rendered` : '';
-  logger.info(`Search index: ${pages.length} session pages in ${shards.length} shards (${built} built${whileRendering}, ${reused} reused) in ${seconds}s${by}.`);
+  logger.info(`Search index: ${pages.length} session pages in ${shards.length} shard${shards.length === 1 ? '' : 's'} (${built} built${whileRendering}, ${reused} reused) in ${seconds}s${by}.`);
   return { pages: pages.length, built, reused, services: toBuild.length ? services.length : 0 };
 }
