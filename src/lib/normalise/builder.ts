@@ -22,6 +22,7 @@ import {
 } from './injected.ts';
 import { recordKind, type LineRecord } from './records.ts';
 import {
+  ENCRYPTED_MESSAGE,
   firstTurnContextCwd,
   gitOf,
   lineageOf,
@@ -500,7 +501,7 @@ export class SessionBuilder {
         return true;
       case 'agent_message': {
         const parts = arr(p.content).map((c) =>
-          isObj(c) ? (str(c.text) ?? (c.type === 'encrypted_content' ? '[encrypted message]' : '')) : '',
+          isObj(c) ? (str(c.text) ?? (c.type === 'encrypted_content' ? ENCRYPTED_MESSAGE : '')) : '',
         );
         this.addItem({
           ...this.base(line, at),

@@ -116,12 +116,30 @@ export function previewOf(turns: Turn[]): string | null {
     if (turn.inherited) continue;
     const task = turn.items.find((i) => i.kind === 'agent_message');
     if (task?.kind === 'agent_message') {
-      const collapsed = task.text.replace(/\s+/g, ' ').trim();
+      const collapsed = taskOf(task.text).replace(/\s+/g, ' ').trim();
       if (collapsed) return cut(collapsed);
     }
   }
   return null;
 }
+
+/**
+ * What a sub-agent's task message says, without its envelope. Codex 0.169 writes agent messages
+ * as `Message Type: NEW_TASK\nTask name: <agent path>\nSender: <agent path>\nPayload:\n<text>`
+ * (not in the format doc; seen in corpus/codex-0.169.0), and the payload of a task is often
+ * encrypted: the title is then the task's name, not the envelope's field names.
+ */
+export function taskOf(text: string): string {
+  const envelope = /^Message Type: [^\n]*\nTask name: ([^\n]*)\n(?:[^\n]*\n)*?Payload:[ \t]*\n?([\s\S]*)$/.exec(text);
+  if (!envelope) return text;
+  const payload = envelope[2]!.trim();
+  if (payload && payload !== ENCRYPTED_MESSAGE) return payload;
+  const name = envelope[1]!.trim();
+  return name ? `Sub-agent task ${name}` : text;
+}
+
+/** How the reader shows an agent message's encrypted content (builder.ts). */
+export const ENCRYPTED_MESSAGE = '[encrypted message]';
 
 /**
  * A title is plain text: markdown emphasis, heading marks and link syntax from the prompt would
