@@ -337,12 +337,20 @@ export interface Tuning {
   ahead?: number;
 }
 
+/**
+ * The order a shard's pages are fed to Pagefind, which is part of the index's bytes: whoever
+ * builds a shard (this module, search-ahead.ts) feeds it in this order.
+ */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path.localeCompare(b.path);
+}
+
 /** The pages of each shard in path order, newest shard first (`undated` last). */
 function shardsOf(pages: readonly SearchPage[]): Map<string, SearchPage[]> {
   const byShard = new Map<string, SearchPage[]>();
   for (const page of pages) (byShard.get(page.shard) ?? byShard.set(page.shard, []).get(page.shard)!).push(page);
   return new Map(
-    [...byShard.keys()].sort(shardOrder).map((shard) => [shard, byShard.get(shard)!.sort((a, b) => a.path.localeCompare(b.path))]),
+    [...byShard.keys()].sort(shardOrder).map((shard) => [shard, byShard.get(shard)!.sort(byPath)]),
   );
 }
 

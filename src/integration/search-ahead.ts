@@ -21,6 +21,7 @@ import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as pagefind from 'pagefind';
 import {
+  byPath,
   indexShard,
   pagefindVersion,
   searchCacheRoot,
@@ -81,7 +82,7 @@ export function chooseShards(pages: readonly PlannedPage[], limits: AheadLimits 
     if (!list.every((p) => p.renders || (p.linked && p.words !== null))) continue;
     if (list.length > budget) continue;
     budget -= list.length;
-    chosen.set(shard, list.sort((a, b) => a.path.localeCompare(b.path)));
+    chosen.set(shard, list.sort(byPath));
   }
   return chosen;
 }
