@@ -248,7 +248,8 @@ export class SearchAhead implements ShardsAhead {
    * fails leaves them where scripts/build.mjs sweeps its leftovers (`.<site>.building-*`).
    */
   private get scratch(): string {
-    return `${this.settings.outDir}.search-ahead`;
+    // Resolved: Astro's outDir ends in a slash, which put this folder inside the build folder.
+    return `${path.resolve(this.settings.outDir)}.search-ahead`;
   }
 
   private scratchFor(shard: string): string {

@@ -123,6 +123,23 @@ describe.each([
     expect(fileHashes(path.join(out, 'pagefind'))).toEqual(fileHashes(path.join(reference, 'pagefind')));
   });
 
+  it('works beside the build folder, never inside it (Astro names the folder with a trailing slash)', async () => {
+    const rendering = PAGES[1]!;
+    const out = site(`scratch-${where}`, PAGES.filter((p) => p !== rendering));
+    const ahead = new Ahead({ outDir: `${out}${path.sep}`, cacheDir: path.join(dir, `scratch-${where}-cache`), wordsOf });
+    ahead.plan(plan(new Set([rendering.path])));
+    site(`scratch-${where}`, [rendering]);
+    ahead.offer(rendering.path, rendering.html);
+    // Indexed shards wait in the scratch folder until finish() stores them.
+    const scratch = `${out}.search-ahead`;
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(path.join(scratch, SHARDS[1]!, 'pagefind-entry.json')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(existsSync(path.join(scratch, SHARDS[1]!, 'pagefind-entry.json'))).toBe(true);
+    expect(readdirSync(out).filter((name) => name.startsWith('.'))).toEqual([]);
+    expect((await ahead.finish()).built).toEqual([{ shard: SHARDS[1], pages: 12 }]);
+    expect(existsSync(scratch)).toBe(false);
+  });
+
   it.each([
     ['while the shard is indexed', 0],
     ['after the shard is indexed', 1500],
