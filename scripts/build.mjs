@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { checkOutputFolder } from '../src/integration/utils/output-safety.ts';
+import { isPagesFinal } from '../src/integration/pages-final.ts';
 import { buildLockFile, releaseBuildLock, takeBuildLock } from './build-lock.mjs';
 import { createRouteFilter } from './route-lines.mjs';
 import { inputFingerprint, recordBuild, treeHash, upToDate } from './up-to-date.mjs';
@@ -194,11 +195,11 @@ function heapCap() {
 const running = new Set();
 /**
  * Starts a Node child with inherited output (and a pipe to its stdin if asked; its stdout passed
- * through `filter` line by line if given); `done` resolves with how it ended, once its output is
- * written.
+ * through `filter` line by line if given; an IPC channel if asked); `done` resolves with how it
+ * ended, once its output is written.
  */
-function startNode(argv, env, { cwd = root, stdin = 'inherit', filter = null } = {}) {
-  const child = spawn(process.execPath, argv, { cwd, stdio: [stdin, filter ? 'pipe' : 'inherit', 'inherit'], env });
+function startNode(argv, env, { cwd = root, stdin = 'inherit', filter = null, ipc = false } = {}) {
+  const child = spawn(process.execPath, argv, { cwd, stdio: [stdin, filter ? 'pipe' : 'inherit', 'inherit', ...(ipc ? ['ipc'] : [])], env });
   running.add(child);
   // A child that ended early closes its stdin; writing to it then must not crash the build.
   child.stdin?.on('error', () => {});
@@ -287,8 +288,39 @@ if (last) {
 const candidates = (await readFile(path.join(recordDir, 'codex-archive', 'sources-hint.json'), 'utf8').then(JSON.parse).catch(() => null)) ?? envSources();
 const inputsBefore = fingerprint(candidates);
 
+const verifier = path.join(root, 'scripts', 'verify.mjs');
+/** The verifier's run (`startVerifier`); null until it starts. */
+let verifierRun = null;
+let verifyStarted = 0;
+/**
+ * Starts scripts/verify.mjs on the build folder. `later`: `pagefind/` is not complete yet; it is
+ * scanned once `ready` is written to the verifier's stdin, and closing stdin without it stops the
+ * scan. `beside`: it runs beside the Astro process and the search shard it is waiting for.
+ */
+const startVerifier = ({ emailAllowlist = [], cacheDir = null, later = false, beside = false }) => {
+  console.log(`\nVerifying the output (scripts/verify.mjs)${beside ? ' while the search index is completed' : ''} …`);
+  verifyStarted = performance.now();
+  const allow = emailAllowlist.length ? [`--allow-email=${emailAllowlist.join(',')}`] : [];
+  // Verdicts of earlier runs and of the pages verified while Astro rendered them
+  // (src/integration/page-verifier.ts; never in the output): files whose exact bytes were found
+  // clean by the same detectors with the same options are not scanned again.
+  const cache = cacheDir ? [`--cache=${path.join(cacheDir, 'codex-archive', 'verified.json')}`] : [];
+  // Beside Astro and Pagefind both cores are taken and a small rebuild leaves ~100 files to read:
+  // no threads and a small young generation (the verifier's peak at 20,000 sessions: 280 -> 150
+  // MiB, keeping the build under its 1.5 GB budget).
+  const [flags, threads] = beside ? [['--max-semi-space-size=2'], ['--threads=0']] : [[], []];
+  verifierRun = startNode([...flags, verifier, tmp, ...allow, ...cache, ...threads, ...(later ? ['--later=pagefind'] : [])], process.env, { stdin: later ? 'pipe' : 'inherit' });
+};
+/** Stops a verifier still running (a failed build's folder is about to go). */
+const stopVerifier = async () => {
+  if (!verifierRun) return;
+  verifierRun.child.kill();
+  await verifierRun.done;
+};
+
 let interrupted = false;
 const cleanUp = async () => {
+  await stopVerifier();
   await rm(tmp, { recursive: true, force: true });
   await rm(searchJob, { force: true });
 };
@@ -332,7 +364,15 @@ t = performance.now();
   // still colours its output when ours is a terminal.
   if (process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined) env.FORCE_COLOR = '1';
   const filter = process.env.CODEX_ARCHIVE_PAGE_LINES === '1' ? null : createRouteFilter({ write: (line) => process.stdout.write(`${line}\n`) });
-  const run = await startNode([...process.execArgv, ...cap.flags, ...youngFlags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, { cwd: process.cwd(), filter }).done;
+  const astro = startNode([...process.execArgv, ...cap.flags, ...youngFlags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], env, { cwd: process.cwd(), filter, ipc: true });
+  // After a small rebuild every file but the search index is final while the Astro process still
+  // waits for the shard built ahead (src/integration/pages-final.ts): the verifier starts then.
+  astro.child.on('message', (message) => {
+    if (!isPagesFinal(message) || verifierRun || interrupted || !existsSync(verifier)) return;
+    if (!message.redacted || message.rendered > SIDE_BY_SIDE_MAX_RENDERED) return;
+    startVerifier({ emailAllowlist: message.emailAllowlist, cacheDir: message.cacheDir, later: true, beside: true });
+  });
+  const run = await astro.done;
   // A child that crashed (out of memory) or was killed could not remove its scratch folder.
   if (run.code !== 0 && run.pid) await rm(scratchFolder(run.pid), { recursive: true, force: true });
   if (interrupted) await stopInterrupted();
@@ -369,32 +409,22 @@ refuseUnsafe(out, report.sources.map((s) => s.path));
 // What is left: the search index (now that the Astro process and its memory are gone:
 // search-job.ts) and the verifier. After a small rebuild they run side by side: the verifier
 // scans the pages while the index is built and the index once it is complete
-// (`--later=pagefind`), and the index is built by one Pagefind service (a few shards change).
+// (`--later=pagefind`), and the index is built by one Pagefind service (a few shards change);
+// when the Astro process itself completed the index (its shards built while pages rendered), the
+// verifier started before it exited, once its pages were final (above).
 // After a large one they run one after the other: Pagefind's two services (~1.1 GB at 20,000
 // sessions) and the verifier (~0.3 GB) side by side would pass the 1.5 GB memory budget, and both
 // use every core anyway.
 const hasSearchJob = existsSync(searchJob);
-const verifier = path.join(root, 'scripts', 'verify.mjs');
 const verifying = report.redacted !== false && existsSync(verifier);
 const rendered = report.incremental?.sessionPagesRendered;
-const sideBySide = hasSearchJob && verifying && typeof rendered === 'number' && rendered <= SIDE_BY_SIDE_MAX_RENDERED;
-let verifierRun = null;
-let verifyStarted = 0;
-const startVerifier = () => {
-  console.log('\nVerifying the output (scripts/verify.mjs) …');
-  verifyStarted = performance.now();
-  const allow = report.emailAllowlist?.length ? [`--allow-email=${report.emailAllowlist.join(',')}`] : [];
-  // Verdicts of earlier runs and of the pages verified while Astro rendered them
-  // (src/integration/page-verifier.ts; never in the output): files whose exact bytes were found
-  // clean by the same detectors with the same options are not scanned again.
-  const cache = report.cacheDir ? [`--cache=${path.join(report.cacheDir, 'codex-archive', 'verified.json')}`] : [];
-  const later = sideBySide ? ['--later=pagefind'] : [];
-  verifierRun = startNode([verifier, tmp, ...allow, ...cache, ...later], process.env, { stdin: sideBySide ? 'pipe' : 'inherit' });
-};
+// Started already (above) when the Astro process said its pages were final.
+const sideBySide = verifierRun !== null || (hasSearchJob && verifying && typeof rendered === 'number' && rendered <= SIDE_BY_SIDE_MAX_RENDERED);
+const verifierOptions = { emailAllowlist: report.emailAllowlist ?? [], cacheDir: report.cacheDir ?? null };
 if (!verifying) {
   if (report.redacted === false) console.log('\n!!! redact: false — the output was NOT re-scanned for secrets. Do not publish it.');
   else console.log('\n(scripts/verify.mjs not present: output not re-scanned.)');
-} else if (sideBySide) startVerifier();
+} else if (sideBySide && !verifierRun) startVerifier({ ...verifierOptions, later: true });
 
 if (hasSearchJob) {
   t = performance.now();
@@ -403,9 +433,6 @@ if (hasSearchJob) {
   const run = await runNode([...process.execArgv, ...SEARCH_HEAP_FLAGS, path.join(root, 'scripts', 'search-index.mjs'), searchJob, ...services], process.env);
   if (interrupted) await stopInterrupted();
   if (run.code !== 0) {
-    // Closing its stdin without `ready` stops the verifier.
-    verifierRun?.child.stdin?.end();
-    await verifierRun?.done;
     await cleanUp();
     fail(`Build failed while building the search index (see the message above); ${out} is unchanged.`);
   }
@@ -413,7 +440,9 @@ if (hasSearchJob) {
   await rm(searchJob, { force: true });
   report.timingsMs = { ...(report.timingsMs ?? {}), pagefind: Math.round(performance.now() - t) };
 }
-if (verifying && !verifierRun) startVerifier();
+if (verifying && !verifierRun) startVerifier(verifierOptions);
+// The search index is complete (built by the Astro process when there was no job).
+else if (!hasSearchJob) verifierRun?.child.stdin?.end('ready\n');
 
 // The folder is final: one walk gives its size (for the report) and its fingerprint (for the next
 // build's "nothing changed" check), while the verifier works.

@@ -30,6 +30,7 @@ import { getState, initState } from './state.ts';
 import { IncrementalStore, hashOf, packageVersion, type SiteFolders } from './incremental.ts';
 import { finishPageVerifier, startPageVerifier, type PageVerifier } from './page-verifier.ts';
 import { SearchAheadWorker } from './search-ahead.ts';
+import { sendPagesFinal } from './pages-final.ts';
 
 export type { CodexArchiveOptions } from './options.ts';
 
@@ -168,12 +169,6 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         // GitHub Pages runs Jekyll unless told not to, and Jekyll drops `_astro/` and `_assets/`.
         await writeFile(path.join(outDir, '.nojekyll'), '');
         report.time('relative links', performance.now() - t);
-        if (incremental && current) {
-          // Pages are final now: stamp them for the next build's links, then save the sidecars.
-          incremental.stampPages(outDir, current);
-          await incremental.save(current);
-        }
-
         t = performance.now();
         const shardOf = (e: { date: string }) => shardName(dayKey(e.date, state.options.timeZone));
         await mkdir(path.join(outDir, OFFLINE_PARTS_DIR), { recursive: true });
@@ -184,6 +179,21 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         }
         await writeFile(path.join(outDir, OFFLINE_INDEX_PATH), offlineIndexList(partNames));
         report.time('offline index', performance.now() - t);
+        // Every page is written. The page verifier's verdicts are saved before the final pass,
+        // which may start now, reads them; and every file but the search index is final.
+        const checked = await finishPageVerifier(pageVerifier);
+        pageVerifier = null;
+        sendPagesFinal({
+          rendered: incremental ? incremental.fresh.size : report.sessions,
+          redacted: state.options.redact,
+          emailAllowlist: report.emailAllowlist,
+          cacheDir: state.cacheDir,
+        });
+        if (incremental && current) {
+          // Pages are final now: stamp them for the next build's links, then save the sidecars.
+          incremental.stampPages(outDir, current);
+          await incremental.save(current);
+        }
 
         t = performance.now();
         const searchPages = [...state.offline].map(([id, e]) => ({
@@ -238,9 +248,6 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         const tooBig = searchJob ? null : sizeWarning(report.site.bytes, state.options.outputChars);
         if (tooBig) logger.warn(tooBig);
         for (const note of state.notes.splice(0)) logger.info(note);
-        // Last: the verifier kept scanning through the search phase.
-        const checked = await finishPageVerifier(pageVerifier);
-        pageVerifier = null;
         if (checked) {
           logger.info(
             `Verified while rendering: ${checked.verified} of ${checked.offered} pages clean (${(checked.chars / 1e6).toFixed(1)} MB), ` +
