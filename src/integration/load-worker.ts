@@ -66,7 +66,7 @@ export async function readOutcome(read: (file: RolloutFile) => Promise<ReadResul
   // Control and bidi characters in what lists, titles and search show become visible
   // markers (`⟨U+202E⟩`): a thread name must not reorder or hide the text around it.
   const shown = redactDeep(redact(summary), VISIBLE_CONTROLS);
-  const lineage = { ...shown.lineage, forkedFrom: summary.lineage.forkedFrom, parent: summary.lineage.parent };
+  const lineage = summary.lineage && { ...shown.lineage!, forkedFrom: summary.lineage.forkedFrom, parent: summary.lineage.parent };
   return { ok: true, id: summary.id, cwd: summary.cwd, entry: { ...shown, id, file: summary.file, lineage } };
 }
 

@@ -34,8 +34,9 @@ export function relatedSessions(summaries: readonly Lineage[]): Map<string, Rela
   const childrenOf = new Map<string, Lineage[]>();
   const byStart = (a: Lineage, b: Lineage) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.id.localeCompare(b.id);
   for (const s of summaries) {
-    if (s.lineage.parent && s.lineage.parent !== s.id) push(childrenOf, s.lineage.parent, s);
-    if (s.lineage.forkedFrom && s.lineage.forkedFrom !== s.id) push(forksOf, s.lineage.forkedFrom, s);
+    const { parent, forkedFrom } = s.lineage ?? {};
+    if (parent && parent !== s.id) push(childrenOf, parent, s);
+    if (forkedFrom && forkedFrom !== s.id) push(forksOf, forkedFrom, s);
   }
   for (const list of [...forksOf.values(), ...childrenOf.values()]) list.sort(byStart);
 
@@ -59,7 +60,7 @@ export function relatedSessions(summaries: readonly Lineage[]): Map<string, Rela
 }
 
 function describe(s: Lineage): Omit<RelatedSession, 'children'> {
-  return { id: s.id, title: s.title, nickname: s.lineage.nickname, role: s.lineage.role, agentPath: s.lineage.agentPath };
+  return { id: s.id, title: s.title, nickname: s.lineage?.nickname ?? null, role: s.lineage?.role ?? null, agentPath: s.lineage?.agentPath ?? null };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -7,7 +7,7 @@
  * diagnostics with file and line; nothing is thrown for bad input.
  */
 import path from 'node:path';
-import { Session, SessionSummary } from './model/session.ts';
+import { Session, SessionSummary, type Lineage } from './model/session.ts';
 import type { Diagnostic } from './model/session.ts';
 import { discoverRollouts, type Discovery, type RolloutFile } from './home/discover.ts';
 import { readSavedSessionNames, readThreadNames } from './home/thread-names.ts';
@@ -448,10 +448,8 @@ export function clearArchiveCache(): void {
 
 /** The small record index pages need: no transcript. */
 export function summarise(session: Session): SessionSummary {
-  let items = 0;
   let failed = 0;
   for (const turn of session.turns) {
-    items += turn.items.length;
     for (const item of turn.items) {
       if (item.kind === 'shell' && (item.status === 'failed' || (item.exitCode !== null && item.exitCode !== 0))) failed++;
     }
@@ -459,29 +457,24 @@ export function summarise(session: Session): SessionSummary {
   return SessionSummary.parse({
     id: session.id,
     file: session.file,
-    generation: session.generation,
-    supported: session.supported,
     archived: session.archived,
     title: session.title,
     threadName: session.threadName,
-    preview: session.preview,
     startedAt: session.startedAt,
-    endedAt: session.endedAt,
-    durationMs: session.durationMs,
     cwd: session.cwd,
-    git: session.git,
-    cliVersion: session.cliVersion,
     source: session.source,
-    models: session.models,
-    lineage: session.lineage,
-    tokens: session.tokens,
+    modelNames: [...new Set(session.models.map((m) => m.model))],
+    lineage: hasLineage(session.lineage) ? session.lineage : null,
     incomplete: session.incomplete,
     project: projectOf(session),
     turnCount: session.turns.length,
-    itemCount: items,
     failedCommands: failed,
-    diagnosticCount: session.diagnostics.length,
   });
+}
+
+/** Whether a session is a fork or a sub-agent, or says anything else of its lineage. */
+function hasLineage(lineage: Lineage): boolean {
+  return lineage.inheritedTurns > 0 || Object.entries(lineage).some(([key, value]) => key !== 'inheritedTurns' && value !== null);
 }
 
 /**

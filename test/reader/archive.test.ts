@@ -83,6 +83,23 @@ describe('archive-level reading', () => {
     }
   });
 
+  it('keeps lineage only for forks and sub-agents, and each model once', async () => {
+    let plain = 0;
+    let related = 0;
+    for (const home of [path.join(CORPUS, 'codex-0.169.0'), path.join(import.meta.dirname, '../../fixtures/demo-home')]) {
+      for await (const { session } of readArchive(home)) {
+        const summary = summarise(session);
+        expect(summary.modelNames).toEqual([...new Set(session.models.map((m) => m.model))]);
+        if (session.lineage.parent || session.lineage.forkedFrom) {
+          related++;
+          expect(summary.lineage).toEqual(session.lineage);
+        } else if (summary.lineage === null) plain++;
+      }
+    }
+    expect(related).toBeGreaterThan(0);
+    expect(plain).toBeGreaterThan(0);
+  });
+
   it('groups SSH and HTTPS remotes of one repository as one project', () => {
     const p = (url: string) => projectOf({ cwd: '/x', git: { commit: null, branch: null, repositoryUrl: url } });
     expect(p('git@github.com:acme/app.git')).toBe('github.com/acme/app');

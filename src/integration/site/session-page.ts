@@ -51,7 +51,7 @@ export function searchFilters(summary: Summary, timeZone: string): SearchFilters
   const key = dayKey(summary.startedAt, timeZone);
   return {
     project: [summary.project ?? 'none'],
-    model: summary.models.length ? [...new Set(summary.models.map((m) => m.model))] : ['unknown'],
+    model: summary.modelNames.length ? summary.modelNames : ['unknown'],
     year: key ? [key.year] : ['undated'],
     month: key ? [`${key.year}-${key.month}`] : ['undated'],
     source: [summary.source ?? 'unknown'],
