@@ -10,6 +10,30 @@ describe('dayKey', () => {
     expect(dayKey('2026-03-29T00:30:00Z', 'Pacific/Kiritimati')).toEqual({ year: '2026', month: '03', day: '29' });
   });
 
+  it("answers as the zone's calendar does, around midnights and clock changes, asked once or again", () => {
+    const formatters = new Map<string, Intl.DateTimeFormat>();
+    const reference = (time: number, timeZone: string) => {
+      if (!formatters.has(timeZone)) formatters.set(timeZone, new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }));
+      const parts = formatters.get(timeZone)!.formatToParts(new Date(time));
+      const get = (type: string) => parts.find((p) => p.type === type)!.value;
+      return { year: get('year'), month: get('month'), day: get('day') };
+    };
+    const cases: [string, string][] = [
+      ['Asia/Kathmandu', '2026-05-14T18:00:00Z'], // +05:45
+      ['America/St_Johns', '2026-03-08T02:00:00Z'], // -03:30, the day clocks go forward
+      ['Australia/Lord_Howe', '2026-04-04T12:00:00Z'], // a half-hour clock change
+      ['Africa/Monrovia', '1971-06-01T00:00:00Z'], // -00:44:30 then: no quarter hour fits
+    ];
+    for (const [zone, around] of cases) {
+      const from = Date.parse(around) - 24 * 3600_000;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let t = from; t < from + 48 * 3600_000; t += 29_000) {
+          expect(dayKey(new Date(t).toISOString(), zone), `${zone} ${new Date(t).toISOString()}`).toEqual(reference(t, zone));
+        }
+      }
+    }
+  });
+
   it('returns null for missing or invalid times', () => {
     expect(dayKey(null, 'UTC')).toBeNull();
     expect(dayKey('not a date', 'UTC')).toBeNull();
