@@ -11,6 +11,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
@@ -129,6 +130,18 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         const state = getState();
         const { report } = state;
         const outDir = fileURLToPath(dir);
+        // After a small rebuild the build waits for the shard Pagefind is still indexing on the
+        // other core (search-ahead.ts), while this thread restores, links and saves: at a lower
+        // priority it takes the time Pagefind leaves (Linux: this thread only; elsewhere the
+        // process, not its Pagefind child). Paired runs at 20,000 sessions, one session
+        // appended: 16.2/17.4/16.8 s -> 16.1/15.8/15.8 s.
+        if (state.searchAhead?.shards.length) {
+          try {
+            setPriority(10);
+          } catch {
+            // Not allowed here: it keeps its priority.
+          }
+        }
         report.time('render', performance.now() - state.startedAt);
         report.pages = pages.length;
 
