@@ -408,6 +408,8 @@ t = performance.now();
   }
 }
 phases.build = performance.now() - t;
+/** How long the verifier had run when the Astro process ended (it may start before: above). */
+const verifiedDuringBuild = verifierRun ? performance.now() - verifyStarted : 0;
 
 const report = JSON.parse(await readFile(reportFile, 'utf8'));
 // Now that the integration has resolved the real sources, check the output folder against them
@@ -506,6 +508,6 @@ Done in ${seconds(performance.now() - started)}: ${path.relative(process.cwd(), 
   skipped lines  ${report.skippedLines}
   unknown kinds  ${report.unknownTotal}${unknownByVersion.length ? ` (${unknownByVersion.join('; ')})` : ''}
   redactions     ${report.redacted ? (redactions.length ? redactions.map(([rule, n]) => `${rule}: ${n}`).join(', ') : 'none found') : 'OFF (redact: false)'}
-  time           ${Object.entries(timings).map(([k, v]) => `${k} ${seconds(v)}`).join(', ')}
+  time           ${Object.entries(timings).map(([k, v]) => `${k} ${seconds(v)}${k === 'verify' && verifiedDuringBuild >= 50 ? ` (${seconds(verifiedDuringBuild)} of it during the build)` : ''}`).join(', ')}
   report         ${path.relative(process.cwd(), reportFile)}
 Open ${path.join(path.relative(process.cwd(), out) || out, 'index.html')} in a browser, or run npm run preview.`);
