@@ -24,7 +24,9 @@ export interface PagesFinal {
 
 /** Sends the message when this process has a parent listening (scripts/build.mjs); else nothing. */
 export function sendPagesFinal(message: Omit<PagesFinal, 'type'>): void {
-  process.send?.({ type: PAGES_FINAL, ...message } satisfies PagesFinal);
+  if (!process.send || !process.connected) return;
+  // A parent that went away is no reason to fail the build: the callback takes the error.
+  process.send({ type: PAGES_FINAL, ...message } satisfies PagesFinal, () => {});
 }
 
 export function isPagesFinal(message: unknown): message is PagesFinal {
