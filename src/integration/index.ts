@@ -192,8 +192,8 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         }
         await writeFile(path.join(outDir, OFFLINE_INDEX_PATH), offlineIndexList(partNames));
         report.time('offline index', performance.now() - t);
-        // Every page is written. The page verifier's verdicts are saved before the final pass,
-        // which may start now, reads them; and every file but the search index is final.
+        // Every page is written: the page verifier saves its verdicts now, for the final pass to
+        // read, which may start at once (every file but the search index is final).
         const checked = await finishPageVerifier(pageVerifier);
         pageVerifier = null;
         sendPagesFinal({
