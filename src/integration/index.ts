@@ -235,10 +235,12 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         const placed = (await linking) ?? new Set<string>();
         // The shards built ahead are in the cache now.
         if (linking && cacheDir) for (const shard of await placeCachedShards(outDir, searchPages, cacheDir, placed)) placed.add(shard);
+        const builtAhead = new Set(outcome?.built.map((b) => b.shard));
         if (searchJob && searchPages.some((p) => !placed.has(p.shard))) {
-          await writeSearchJob(searchJob, { dir: outDir, cacheDir, pages: searchPages });
+          // The job builds what is left; what is in place stays (it is not linked again).
+          await writeSearchJob(searchJob, { dir: outDir, cacheDir, pages: searchPages, placed, builtAhead });
         } else {
-          await buildPagefindIndex(outDir, searchPages, logger, cacheDir, {}, placed, new Set(outcome?.built.map((b) => b.shard)));
+          await buildPagefindIndex(outDir, searchPages, logger, cacheDir, {}, placed, builtAhead);
           report.time('pagefind', performance.now() - t);
         }
 

@@ -18,7 +18,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { buildPagefindIndex, wordsHash, type SearchPage, type Tuning } from './pagefind.ts';
 import { writeParts } from './utils/write-parts.ts';
 
-const VERSION = 2;
+const VERSION = 3;
 
 /** The first line of a job file. */
 interface JobHeader {
@@ -27,6 +27,10 @@ interface JobHeader {
   dir: string;
   /** Astro's cache folder for cached shards, or null to build every shard. */
   cacheDir: string | null;
+  /** Shards the integration already linked into place (buildPagefindIndex's `placed`). */
+  placed: string[];
+  /** The ones among them indexed while pages rendered (search-ahead.ts). */
+  builtAhead: string[];
 }
 
 /** One page line. */
@@ -49,8 +53,11 @@ export interface JobInput {
 /** The environment variable naming the job file; set by scripts/build.mjs for its Astro child. */
 export const SEARCH_JOB_ENV = 'CODEX_ARCHIVE_SEARCH_JOB';
 
-export async function writeSearchJob(file: string, job: { dir: string; cacheDir: string | null; pages: Iterable<JobInput> }): Promise<void> {
-  const header: JobHeader = { version: VERSION, dir: job.dir, cacheDir: job.cacheDir };
+export async function writeSearchJob(
+  file: string,
+  job: { dir: string; cacheDir: string | null; pages: Iterable<JobInput>; placed?: Iterable<string>; builtAhead?: Iterable<string> },
+): Promise<void> {
+  const header: JobHeader = { version: VERSION, dir: job.dir, cacheDir: job.cacheDir, placed: [...(job.placed ?? [])], builtAhead: [...(job.builtAhead ?? [])] };
   function* lines(): Generator<string> {
     yield `${JSON.stringify(header)}\n`;
     for (const p of job.pages) {
@@ -119,7 +126,7 @@ export async function runSearchJob(file: string, log: (line: string) => void = (
       error: (m: string) => log(`${stamp()} [codex-archive] ${m}`),
       debug: () => {},
     };
-    await buildPagefindIndex(job.dir, job.pages, logger as never, job.cacheDir, tuning);
+    await buildPagefindIndex(job.dir, job.pages, logger as never, job.cacheDir, tuning, new Set(job.placed), new Set(job.builtAhead));
     return performance.now() - started;
   } finally {
     await handle.close();

@@ -4,14 +4,14 @@
  * the pieces make exactly the file the one-string version made, and that a search job read back
  * gives every page its own words, whatever the line lengths and read boundaries.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OFFLINE_INDEX_PATH, OFFLINE_PARTS_DIR, OFFLINE_TEXT_CAP, offlineIndexList, offlineIndexParts } from '../../src/integration/offline-index.ts';
-import { wordsHash } from '../../src/integration/pagefind.ts';
-import { readSearchJob, writeSearchJob } from '../../src/integration/search-job.ts';
+import { buildPagefindIndex, placeCachedShards, wordsHash } from '../../src/integration/pagefind.ts';
+import { readSearchJob, runSearchJob, writeSearchJob } from '../../src/integration/search-job.ts';
 import type { OfflineEntry } from '../../src/integration/state.ts';
 import { writeParts } from '../../src/integration/utils/write-parts.ts';
 import { readOfflineIndex } from './offline-files.ts';
@@ -133,12 +133,40 @@ describe('search job file', () => {
     }
   });
 
+  it('leaves the shards the integration placed as they are, and builds the rest', async () => {
+    const pages = [0, 1, 2, 3].map((i) => ({ path: `s/p${i}/`, shard: i % 2 ? '2025-01-2' : '2025-01-1', key: `k${i}`, words: `digest${i}` }));
+    const site = (name: string) => {
+      const root = path.join(dir, name);
+      for (const p of pages) {
+        mkdirSync(path.join(root, p.path), { recursive: true });
+        writeFileSync(path.join(root, p.path, 'index.html'), `<html lang="en"><body><main data-pagefind-body><h1>Page ${p.path}</h1><p>walrus ${p.words}</p></main></body></html>`);
+      }
+      return root;
+    };
+    const cacheDir = path.join(dir, 'job-cache');
+    const logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as never;
+    await buildPagefindIndex(site('job-first'), pages, logger, cacheDir);
+    // The next build placed the first shard itself; the second is left to the job.
+    const next = site('job-next');
+    const placed = await placeCachedShards(next, pages, cacheDir, new Set(['2025-01-2']));
+    expect([...placed]).toEqual(['2025-01-1']);
+    const marker = path.join(next, 'pagefind', '2025-01-1', 'placed-by-the-integration');
+    writeFileSync(marker, '');
+    const file = path.join(dir, 'placed-job.jsonl');
+    await writeSearchJob(file, { dir: next, cacheDir, pages, placed, builtAhead: [] });
+    const lines: string[] = [];
+    await runSearchJob(file, (line) => lines.push(line));
+    expect(existsSync(marker)).toBe(true);
+    expect(existsSync(path.join(next, 'pagefind', '2025-01-2', 'pagefind-entry.json'))).toBe(true);
+    expect(lines.join('\n')).toMatch(/4 session pages in 2 shards \(0 built, 2 reused\)/);
+  });
+
   it('refuses a job written by another version', async () => {
     const file = path.join(dir, 'old-job.json');
     await writeParts(file, [JSON.stringify({ version: 1, dir: '/site', cacheDir: null, pages: [] })]);
     const handle = await open(file, 'r');
     try {
-      await expect(readSearchJob(file, handle)).rejects.toThrow(/version 1; this build script reads version 2/);
+      await expect(readSearchJob(file, handle)).rejects.toThrow(/version 1; this build script reads version 3/);
     } finally {
       await handle.close();
     }
