@@ -2,14 +2,18 @@
 /**
  * Full-site benchmark: the real `npm run build` over a synthetic Codex home.
  *
- *   npm run bench -- [--n 1000] [--mode all|cold|nochange|onechanged] [--seed S] [--keep] [--timeout MIN]
+ *   npm run bench -- [--n 1000] [--mode all|cold|nochange|onechanged] [--append-at resume|continue] [--seed S] [--keep] [--timeout MIN]
  *
  * - Generates (or reuses, cached under .cache/bench/) a home of --n sessions with
  *   scripts/synth/generate.mjs.
  * - cold: empty output folder and empty cache, then build (each bench home has its own Astro
  *   cache, report and site under .cache/bench/<home>/).
  *   nochange: build again with nothing changed (after a cold build, or an unmeasured warm-up).
- *   onechanged: append one realistic turn to one session, then build.
+ *   onechanged: append one realistic turn to one session (the first rollout in path order, the
+ *   oldest), then build. --append-at resume (default) stamps the turn now, as `codex resume`
+ *   appends to an old session; continue stamps it minutes after the session's last record, as if
+ *   the oldest session had gone on then (a case Codex does not produce, kept to compare with the
+ *   numbers measured that way before: docs/performance.md).
  *   all (default): cold, nochange, onechanged in that order.
  * - For each build: wall time; phase times from .cache/bench/<home>/report.json (`phases`, or the
  *   report's `timingsMs`) when present; peak RSS of the whole build process tree (VmRSS of the
@@ -189,16 +193,19 @@ async function main() {
       seed: { type: 'string', default: 'bench' },
       keep: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '60' },
+      'append-at': { type: 'string', default: 'resume' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--n 1000] [--mode all|cold|nochange|onechanged] [--seed S] [--keep] [--timeout MIN]');
+    console.log('usage: npm run bench -- [--n 1000] [--mode all|cold|nochange|onechanged] [--append-at resume|continue] [--seed S] [--keep] [--timeout MIN]');
     return;
   }
   const n = Number(values.n);
   const modes = values.mode === 'all' ? ['cold', 'nochange', 'onechanged'] : [values.mode];
   if (!(n > 0)) throw new Error('--n must be a positive number.');
+  const appendAt = values['append-at'];
+  if (appendAt !== 'resume' && appendAt !== 'continue') throw new Error(`Unknown --append-at ${appendAt}: use resume or continue.`);
   for (const m of modes) if (!['cold', 'nochange', 'onechanged'].includes(m)) throw new Error(`Unknown --mode ${m}: use all, cold, nochange or onechanged.`);
   if (!fs.existsSync(path.join(ROOT, 'scripts', 'build.mjs'))) throw new Error('scripts/build.mjs does not exist yet: there is no build to benchmark.');
 
@@ -224,12 +231,12 @@ async function main() {
     }
     let changed = null;
     if (mode === 'onechanged') {
-      changed = appendToSession(home, firstRollout(home), `${values.seed}:${Date.now()}`);
+      changed = appendToSession(home, firstRollout(home), `${values.seed}:${Date.now()}`, { at: appendAt });
       const info = JSON.parse(fs.readFileSync(marker, 'utf8'));
       fs.writeFileSync(marker, JSON.stringify({ ...info, appended: true }, null, 2));
     }
     const inputBytes = listRollouts(home).reduce((s, f) => s + fs.statSync(f).size, 0);
-    console.log(`${mode}: building ${n} sessions (${fmtMB(inputBytes)} MB)${changed ? `, one turn appended to ${changed.relPath}` : ''} …`);
+    console.log(`${mode}: building ${n} sessions (${fmtMB(inputBytes)} MB)${changed ? `, one turn appended (${appendAt}) to ${changed.relPath}` : ''} …`);
     const startedAt = Date.now();
     const build = await runBuild(home, site, path.join(logs, `${mode}.log`), Number(values.timeout));
     if (build.status !== 'ok') console.error(`  ${mode}: the build failed (${build.status}); see ${build.log}. Its time and memory are still reported.`);

@@ -3,7 +3,7 @@
  * Synthetic Codex home generator, for benchmarks and scale tests.
  *
  *   node scripts/synth/generate.mjs --out DIR --sessions N [--seed S]
- *   node scripts/synth/generate.mjs --out DIR --append-one [REL_PATH] [--seed S]
+ *   node scripts/synth/generate.mjs --out DIR --append-one [REL_PATH] [--append-at resume|continue] [--seed S]
  *
  * Writes a realistic mix of generation-2 (legacy envelope, shaped like Codex 0.130) and
  * generation-3 (paginated, shaped like Codex 0.169) rollouts into `sessions/YYYY/MM/DD/`, a few
@@ -232,13 +232,19 @@ function firstLine(file) {
 
 /**
  * Append one realistic turn to an existing session (for incremental-rebuild benchmarks). The new
- * lines continue the file's clock, ordinals (paginated files) and token totals.
+ * lines continue the file's ordinals (paginated files) and token totals. Their clock:
+ * - `resume` (default): now, as `codex resume` writes it. Since v0.32 a resumed session is
+ *   appended to in its own file, after a gap (docs: rollout-format.md, "7.2 Resume"); the
+ *   synthetic timeline ends before today, so "now" is after every record of the home.
+ * - `continue`: minutes after the file's last record, as if the session had gone on then.
  * @param {string} dir the Codex home
  * @param {string} relPath rollout path relative to `dir`
  * @param {string|number} [seed]
+ * @param {{ at?: 'resume' | 'continue', now?: number }} [options]
  * @returns {{ relPath: string, appendedBytes: number, appendedRecords: number }}
  */
-export function appendToSession(dir, relPath, seed = 1) {
+export function appendToSession(dir, relPath, seed = 1, { at = 'resume', now = Date.now() } = {}) {
+  if (at !== 'resume' && at !== 'continue') throw new Error(`appendToSession: at must be 'resume' or 'continue', not ${String(at)}.`);
   const file = path.join(dir, relPath);
   const meta = JSON.parse(firstLine(file));
   const p = meta.payload ?? {};
@@ -259,7 +265,8 @@ export function appendToSession(dir, relPath, seed = 1) {
   const rng = makeRng(`${seed}:append:${relPath}:${size}`);
   const lastMs = Date.parse(last?.timestamp ?? p.timestamp ?? iso(END_MS));
   const project = PROJECTS.find((x) => x.cwd === p.cwd) ?? { ...PROJECTS[0], cwd: p.cwd ?? PROJECTS[0].cwd };
-  const w = new SessionWriter({ generation, id: p.id, ms: lastMs + rng.int(120_000, 1_800_000), rng, ordinal: typeof last?.ordinal === 'number' ? last.ordinal + 1 : 0, total: total ?? usage(0, 0, 0, 0, generation === 3) });
+  const startMs = at === 'resume' ? Math.max(now, lastMs + 1000) : lastMs + rng.int(120_000, 1_800_000);
+  const w = new SessionWriter({ generation, id: p.id, ms: startMs, rng, ordinal: typeof last?.ordinal === 'number' ? last.ordinal + 1 : 0, total: total ?? usage(0, 0, 0, 0, generation === 3) });
   writeTurn(w, rng, project, C.sessionContext(rng, project), { steps: 3 });
   const out = w.text();
   fs.appendFileSync(file, out);
@@ -291,6 +298,7 @@ function parseArgs(argv) {
     if (k === '--out') (a.out = v), i++;
     else if (k === '--sessions') (a.sessions = Number(v)), i++;
     else if (k === '--seed') (a.seed = v), i++;
+    else if (k === '--append-at') (a.appendAt = v), i++;
     else if (k === '--append-one') {
       a.appendOne = true;
       if (v && !v.startsWith('--')) (a.appendPath = v), i++;
@@ -303,13 +311,13 @@ function parseArgs(argv) {
 async function main() {
   const a = parseArgs(process.argv.slice(2));
   if (a.help || !a.out || (!a.appendOne && !(a.sessions > 0))) {
-    console.log('usage: node scripts/synth/generate.mjs --out DIR --sessions N [--seed S]\n       node scripts/synth/generate.mjs --out DIR --append-one [REL_PATH] [--seed S]');
+    console.log('usage: node scripts/synth/generate.mjs --out DIR --sessions N [--seed S]\n       node scripts/synth/generate.mjs --out DIR --append-one [REL_PATH] [--append-at resume|continue] [--seed S]');
     process.exit(a.help ? 0 : 2);
   }
   if (a.appendOne) {
     const rel = a.appendPath ?? firstRollout(a.out);
     if (!rel) throw new Error(`No rollout found under ${a.out}/sessions to append to.`);
-    const r = appendToSession(a.out, rel, a.seed);
+    const r = appendToSession(a.out, rel, a.seed, { at: a.appendAt ?? 'resume' });
     console.log(`appended ${r.appendedRecords} records (${r.appendedBytes} bytes) to ${r.relPath}`);
     return;
   }

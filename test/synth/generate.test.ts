@@ -123,14 +123,18 @@ describe('synthetic home generator', () => {
   const paginatedRollout = () =>
     listFiles(a).find((f) => f.includes('rollout-') && fs.readFileSync(path.join(a, f), 'utf8').split('\n', 1)[0]!.includes('"history_mode":"paginated"'))!;
 
+  const NOW = Date.UTC(2027, 0, 5, 9, 30);
+
   it.each([
-    ['legacy', () => firstRollout(a)!],
-    ['paginated', paginatedRollout],
-  ])('appends one turn to a %s file, continuing the clock, ordinals and token totals', (_kind, pick) => {
+    ['legacy', 'continue', () => firstRollout(a)!],
+    ['paginated', 'continue', paginatedRollout],
+    ['legacy', 'resume', () => firstRollout(a)!],
+    ['paginated', 'resume', paginatedRollout],
+  ] as const)('appends one turn to a %s file (%s), continuing the ordinals and token totals', (_kind, at, pick) => {
     const rel = pick();
     const file = path.join(a, rel);
     const before = fs.readFileSync(file, 'utf8');
-    const r = appendToSession(a, rel, SEED);
+    const r = appendToSession(a, rel, SEED, { at, now: NOW });
     const after = fs.readFileSync(file, 'utf8');
     expect(after.startsWith(before)).toBe(true);
     expect(r.appendedBytes).toBe(Buffer.byteLength(after) - Buffer.byteLength(before));
@@ -140,6 +144,9 @@ describe('synthetic home generator', () => {
     expect(newLines[0].payload.type).toBe('task_started');
     expect(newLines.at(-1).payload.type).toBe('task_complete');
     expect(newLines[0].timestamp > oldLines.at(-1).timestamp).toBe(true);
+    // Resumed: stamped now, as Codex does; continued: within half an hour of the last record.
+    if (at === 'resume') expect(newLines[0].timestamp).toBe(new Date(NOW).toISOString());
+    else expect(Date.parse(newLines[0].timestamp) - Date.parse(oldLines.at(-1).timestamp)).toBeLessThanOrEqual(1_800_000);
     if (oldLines[0].payload.history_mode === 'paginated') expect(newLines[0].ordinal).toBe(oldLines.length);
     const lastTotal = (lines: any[]) => lines.filter((l) => l.payload?.type === 'token_count').at(-1).payload.info.total_token_usage.total_tokens;
     expect(lastTotal(newLines)).toBeGreaterThan(lastTotal(oldLines));
