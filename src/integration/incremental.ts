@@ -45,7 +45,7 @@ import type { OfflineEntry } from './state.ts';
 import { writeParts } from './utils/write-parts.ts';
 
 /** Bump when what a sidecar holds, or how pages use it, changes. */
-const SIDECAR_VERSION = 3;
+const SIDECAR_VERSION = 2;
 
 /** What addToReport needs of a session, without the transcript. */
 export type SessionFacts = Pick<Session, 'generation' | 'archived' | 'supported' | 'incomplete' | 'cliVersion' | 'diagnostics'> & {

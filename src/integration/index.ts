@@ -212,7 +212,6 @@ export default function codexArchive(userOptions: CodexArchiveOptions = {}): Ast
         const searchPages = [...state.offline].map(([id, e]) => ({
           path: e.path,
           shard: shardOf(e),
-          lastAt: e.lastAt,
           words: e.text,
           key: state.incremental?.keys.get(id)?.key ?? null,
         }));

@@ -21,7 +21,7 @@ import { getState } from './state.ts';
 import { globToRegExp, matchesAny } from './utils/glob.ts';
 
 /** Bump when what we store changes shape or meaning, so old cached entries are re-read. */
-const STORE_VERSION = 5;
+const STORE_VERSION = 4;
 
 /**
  * A progress line at most this often. Counted by files would print 40 lines in the same second

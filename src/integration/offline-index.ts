@@ -137,7 +137,7 @@ export interface OfflinePart {
 const newestFirst = (a: OfflineEntry, b: OfflineEntry) => b.date.localeCompare(a.date) || a.path.localeCompare(b.path);
 
 /** One entry as the browser gets it. */
-function entryJson({ lastAt: _order, ...e }: OfflineEntry): string {
+function entryJson(e: OfflineEntry): string {
   // Titles and projects reach the results list as DOM text: mark control and bidi characters
   // (`⟨U+202E⟩`), as the pages do, so a thread name cannot reorder the results around it.
   return JSON.stringify({ ...e, title: showControls(e.title), project: showControls(e.project) });

@@ -16,10 +16,10 @@
  *   rebuild the changed shards are usually there already: indexed while pages rendered, with the
  *   same feed order and settings (`indexShard`), and stored under the same key (search-ahead.ts).
  * Shards are indexed by up to SERVICES Pagefind processes side by side (each holds one index),
- * within a budget of PAGES_AT_ONCE pages in memory. Each index is fed its pages in one order
- * (`feedOrder`, utils/shards.ts), several requests ahead of the replies: a service handles its
- * requests one at a time in the order they were written, so every shard is byte-identical to
- * feeding one page at a time, whichever service builds it and whatever else runs alongside.
+ * within a budget of PAGES_AT_ONCE pages in memory. Each index is fed its pages in path order,
+ * several requests ahead of the replies: a service handles its requests one at a time in the
+ * order they were written, so every shard is byte-identical to feeding one page at a time,
+ * whichever service builds it and whatever else runs alongside.
  * `pagefind/shards.json` lists the shards (newest first); the client (src/scripts/search.js)
  * imports each shard's own `pagefind.js` (instances of one module share state and mix up their
  * shards) and merges the results. `pagefind/pagefind.js` is a copy kept for older clients.
@@ -32,10 +32,10 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { withSearchExtra } from './search-extra.ts';
-import { shardOrder, shardsOf } from './utils/shards.ts';
+import { shardOrder } from './utils/shards.ts';
 
 /** Bump when how shards are built changes (invalidates every cached shard). */
-const SHARD_FORMAT = 4;
+const SHARD_FORMAT = 3;
 
 /**
  * Pagefind processes indexing shards at once. One service handles one request at a time (its
@@ -100,8 +100,6 @@ export interface SearchPage {
   path: string;
   /** Shard name: `yyyy-mm-1`, `yyyy-mm-2` or `undated` (see shardName). */
   shard: string;
-  /** The session's last activity (`lastActivity`): where the page comes in its shard's feed. */
-  lastAt: string;
   /**
    * The session's word digest, placed in the page's hidden search slot (see search-extra.ts), or
    * how to read it (search-job.ts): only pages of shards that are built again are read.
@@ -166,7 +164,7 @@ export function searchCacheRoot(cacheDir: string): string {
 /** A shard to index this build. */
 interface ShardJob {
   shard: string;
-  /** In feed order. */
+  /** In path order. */
   pages: SearchPage[];
   outputPath: string;
   /** Its cache folder, and the key to store there; null without a cache. */
@@ -274,7 +272,7 @@ function indexConfig(): pagefind.PagefindServiceConfig {
 
 /**
  * Indexes pages into `outputPath` with one service, in the order `feed` gives them (the order is
- * part of the index's bytes: feed them in `feedOrder`). At most `ahead` requests wait for a reply.
+ * part of the index's bytes: feed path order). At most `ahead` requests wait for a reply.
  */
 export async function indexShard(service: PagefindModule, feed: AsyncIterable<ShardPage>, outputPath: string, ahead: number): Promise<void> {
   const created = await service.createIndex(indexConfig());
@@ -317,7 +315,7 @@ export async function storeShard(outputPath: string, cached: string, key: string
   await rename(tmp, cached);
 }
 
-/** Reads a job's pages from the built site, in the order given. */
+/** Reads a job's pages from the built site, in path order. */
 async function* pagesFromSite(dir: string, pages: readonly SearchPage[]): AsyncGenerator<ShardPage> {
   for (const page of pages) {
     const sourcePath = `${page.path}index.html`;
@@ -339,10 +337,21 @@ export interface Tuning {
   ahead?: number;
 }
 
-/** The pages of each shard in feed order (utils/shards.ts), newest shard first (`undated` last). */
-function shardsInOrder(pages: readonly SearchPage[]): Map<string, SearchPage[]> {
-  const byShard = shardsOf(pages);
-  return new Map([...byShard.keys()].sort(shardOrder).map((shard) => [shard, byShard.get(shard)!]));
+/**
+ * The order a shard's pages are fed to Pagefind, which is part of the index's bytes: whoever
+ * builds a shard (this module, search-ahead.ts) feeds it in this order.
+ */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path.localeCompare(b.path);
+}
+
+/** The pages of each shard in path order, newest shard first (`undated` last). */
+function shardsOf(pages: readonly SearchPage[]): Map<string, SearchPage[]> {
+  const byShard = new Map<string, SearchPage[]>();
+  for (const page of pages) (byShard.get(page.shard) ?? byShard.set(page.shard, []).get(page.shard)!).push(page);
+  return new Map(
+    [...byShard.keys()].sort(shardOrder).map((shard) => [shard, byShard.get(shard)!.sort(byPath)]),
+  );
 }
 
 /**
@@ -370,7 +379,7 @@ async function placeCached(dir: string, shard: string, list: SearchPage[], cache
 export async function placeCachedShards(dir: string, pages: readonly SearchPage[], cacheDir: string, skip: ReadonlySet<string>): Promise<Set<string>> {
   const version = await pagefindVersion();
   const placed = new Set<string>();
-  for (const [shard, list] of shardsInOrder(pages)) {
+  for (const [shard, list] of shardsOf(pages)) {
     if (skip.has(shard)) continue;
     if (!(await placeCached(dir, shard, list, searchCacheRoot(cacheDir), version))) placed.add(shard);
   }
@@ -395,7 +404,7 @@ export async function buildPagefindIndex(
 ): Promise<{ pages: number; built: number; reused: number; services: number }> {
   const { services: serviceCount = SERVICES, ahead = AHEAD } = tuning;
   const started = performance.now();
-  const byShard = shardsInOrder(pages);
+  const byShard = shardsOf(pages);
   const shards = [...byShard.keys()];
   const version = await pagefindVersion();
   const cacheRoot = cacheDir ? searchCacheRoot(cacheDir) : null;

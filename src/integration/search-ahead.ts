@@ -7,11 +7,9 @@
  * idle. Yet a changed shard's pages are final early: its reused pages are linked into the build
  * folder before any page renders (incremental.ts), and the pages that render come first in the
  * session route (collection.ts, `sessionRoutes`). So such a shard is indexed here, its pages fed
- * in feed order (`feedOrder`) as they become final: the session that grew is the most recently
- * active, so it comes last and Pagefind has the rest of the shard while it renders. The shard is
- * stored in the shard cache under the key the search job computes for it (pagefind.ts): the job
- * then finds it cached and links it, as if an earlier build had left it. Same pages, same order,
- * same settings: the bytes are those the job would write.
+ * in path order as they become final, and stored in the shard cache under the key the search job
+ * computes for it (pagefind.ts): the job then finds it cached and links it, as if an earlier build
+ * had left it. Same pages, same order, same settings: the bytes are those the job would write.
  *
  * Only for small rebuilds (AHEAD_LIMITS): Pagefind holds a shard's pages in memory, here beside
  * Astro's heap, which the search job otherwise waits out. A shard is left to the job, never built
@@ -23,6 +21,7 @@ import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as pagefind from 'pagefind';
 import {
+  byPath,
   indexShard,
   pagefindVersion,
   searchCacheRoot,
@@ -32,7 +31,6 @@ import {
   type SearchPage,
   type ShardPage,
 } from './pagefind.ts';
-import { shardsOf } from './utils/shards.ts';
 
 /** A session page as planned once every page's key is known. */
 export interface PlannedPage {
@@ -40,8 +38,6 @@ export interface PlannedPage {
   /** Site path, `s/<slug>/`. */
   path: string;
   shard: string;
-  /** The session's last activity (`lastActivity`), which orders the shard's feed. */
-  lastAt: string;
   /** Its incremental cache key this build. */
   key: string;
   /** It renders this build (its key is new). */
@@ -70,14 +66,15 @@ const PAGES_AHEAD = 32;
 export const AHEAD_LIMITS: AheadLimits = { rendered: 200, pages: 1200 };
 
 /**
- * The shards to build ahead, each with its pages in feed order (the order pagefind.ts feeds):
+ * The shards to build ahead, each with its pages in path order (the order pagefind.ts feeds):
  * those with a page that renders, whose other pages are all linked with known words, within the
  * limits (shards taken in name order until the page budget is spent). None for a large build.
  */
 export function chooseShards(pages: readonly PlannedPage[], limits: AheadLimits = AHEAD_LIMITS): Map<string, PlannedPage[]> {
   const chosen = new Map<string, PlannedPage[]>();
   if (pages.filter((p) => p.renders).length > limits.rendered) return chosen;
-  const byShard = shardsOf(pages);
+  const byShard = new Map<string, PlannedPage[]>();
+  for (const page of pages) (byShard.get(page.shard) ?? byShard.set(page.shard, []).get(page.shard)!).push(page);
   let budget = limits.pages;
   for (const shard of [...byShard.keys()].sort()) {
     const list = byShard.get(shard)!;
@@ -85,7 +82,7 @@ export function chooseShards(pages: readonly PlannedPage[], limits: AheadLimits 
     if (!list.every((p) => p.renders || (p.linked && p.words !== null))) continue;
     if (list.length > budget) continue;
     budget -= list.length;
-    chosen.set(shard, list);
+    chosen.set(shard, list.sort(byPath));
   }
   return chosen;
 }
@@ -259,7 +256,7 @@ export class SearchAhead implements ShardsAhead {
     return path.join(this.scratch, shard);
   }
 
-  /** The shard's pages in feed order, each as soon as it is final. */
+  /** The shard's pages in path order, each as soon as it is final. */
   private async *feed(work: ShardWork): AsyncGenerator<ShardPage> {
     for (const page of work.pages) {
       const sourcePath = `${page.path}index.html`;
@@ -274,7 +271,7 @@ export class SearchAhead implements ShardsAhead {
         words = page.words!;
       }
       if (work.givenUp) throw new GivenUp();
-      work.searchPages.push({ path: page.path, shard: work.shard, lastAt: page.lastAt, key: page.key, words });
+      work.searchPages.push({ path: page.path, shard: work.shard, key: page.key, words });
       yield { sourcePath, html, words };
     }
   }

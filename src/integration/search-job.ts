@@ -18,7 +18,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { buildPagefindIndex, wordsHash, type SearchPage, type Tuning } from './pagefind.ts';
 import { writeParts } from './utils/write-parts.ts';
 
-const VERSION = 4;
+const VERSION = 3;
 
 /** The first line of a job file. */
 interface JobHeader {
@@ -37,7 +37,6 @@ interface JobHeader {
 interface JobPage {
   path: string;
   shard: string;
-  lastAt: string;
   key: string | null;
   wordsHash: string;
   words: string;
@@ -47,7 +46,6 @@ interface JobPage {
 export interface JobInput {
   path: string;
   shard: string;
-  lastAt: string;
   key: string | null;
   words: string;
 }
@@ -63,7 +61,7 @@ export async function writeSearchJob(
   function* lines(): Generator<string> {
     yield `${JSON.stringify(header)}\n`;
     for (const p of job.pages) {
-      const line: JobPage = { path: p.path, shard: p.shard, lastAt: p.lastAt, key: p.key, wordsHash: wordsHash(p.words), words: p.words };
+      const line: JobPage = { path: p.path, shard: p.shard, key: p.key, wordsHash: wordsHash(p.words), words: p.words };
       yield `${JSON.stringify(line)}\n`;
     }
   }
@@ -109,7 +107,7 @@ export async function readSearchJob(file: string, handle: FileHandle): Promise<J
       await handle.read(bytes, 0, length, at);
       return (JSON.parse(bytes.toString('utf8')) as JobPage).words;
     };
-    pages.push({ path: page.path, shard: page.shard, lastAt: page.lastAt, key: page.key, wordsHash: page.wordsHash, words });
+    pages.push({ path: page.path, shard: page.shard, key: page.key, wordsHash: page.wordsHash, words });
   });
   if (header === null) throw new Error(`Search job ${file} is empty.`);
   return { ...(header as JobHeader), pages };

@@ -16,11 +16,6 @@ export interface OfflineEntry {
   title: string;
   /** ISO start time or ''. */
   date: string;
-  /**
-   * The session's last activity (utils/shards.ts, `lastActivity`): orders the search shard's pages.
-   * Not in the offline index (offline-index.ts leaves it out).
-   */
-  lastAt: string;
   project: string;
   /** Filter values, as on the Pagefind side. */
   filters: Record<string, string[]>;

@@ -461,7 +461,6 @@ export function summarise(session: Session): SessionSummary {
     title: session.title,
     threadName: session.threadName,
     startedAt: session.startedAt,
-    endedAt: session.endedAt,
     cwd: session.cwd,
     source: session.source,
     modelNames: [...new Set(session.models.map((m) => m.model))],

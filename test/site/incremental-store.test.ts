@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function sidecar(store: IncrementalStore, id: string, assets: string[]): PageSidecar {
   const key = store.sessionKey(id, `base-${id}`, () => true);
   const facts = { generation: 2, archived: false, supported: true, incomplete: false, cliVersion: null, diagnostics: [], counts: {} } as unknown as PageSidecar['facts'];
-  const offline = { path: `s/${id}/`, title: id, date: '', lastAt: '', project: '', filters: {}, text: '' };
+  const offline = { path: `s/${id}/`, title: id, date: '', project: '', filters: {}, text: '' };
   return { base: `base-${id}`, key, offline, facts, redactions: {}, assets, lookups: {} };
 }
 

@@ -44,9 +44,7 @@ beforeAll(async () => {
 <p>${text} word${i}</p><time>07:08:${String(i).padStart(2, '0')}</time>${SEARCH_EXTRA_SLOT}</main></body></html>`;
     mkdirSync(path.join(site, 's', slug), { recursive: true });
     writeFileSync(path.join(site, 's', slug, 'index.html'), html);
-    // Last activity in another order than the paths: the feed order is by activity.
-    const lastAt = `2026-01-20T10:00:${String((i * 13) % 60).padStart(2, '0')}Z`;
-    pages.push({ path: `s/${slug}/`, shard: ['2026-01-1', '2026-01-2', 'undated'][i % 3]!, lastAt, words: `digest${i} extra`, key: `key-${slug}` });
+    pages.push({ path: `s/${slug}/`, shard: ['2026-01-1', '2026-01-2', 'undated'][i % 3]!, words: `digest${i} extra`, key: `key-${slug}` });
   }
 });
 
@@ -106,7 +104,7 @@ describe('search index shards', () => {
 ${SEARCH_EXTRA_SLOT}</main></body></html>`;
     mkdirSync(path.join(out, 's', 'spaced'), { recursive: true });
     writeFileSync(path.join(out, 's', 'spaced', 'index.html'), page);
-    await buildPagefindIndex(out, [{ path: 's/spaced/', shard: 'undated', lastAt: '', words: 'digest', key: 'k' }], logger, null);
+    await buildPagefindIndex(out, [{ path: 's/spaced/', shard: 'undated', words: 'digest', key: 'k' }], logger, null);
     const folder = path.join(out, 'pagefind', 'undated', 'fragment');
     const [name] = readdirSync(folder);
     const text = gunzipSync(readFileSync(path.join(folder, name!))).toString('utf8');

@@ -21,14 +21,12 @@ const SHARDS = ['2026-01-1', '2026-01-2'];
 let dir: string;
 
 /** Page i of the test site: its site path, shard, HTML and word digest. */
-function page(i: number): { id: string; path: string; shard: string; lastAt: string; html: string; words: string } {
+function page(i: number): { id: string; path: string; shard: string; html: string; words: string } {
   const slug = `session-${String((i * 7) % 24).padStart(2, '0')}`;
   const text = Array.from({ length: 120 }, (_, j) => WORDS[(i * 5 + j * (i % 4 + 1)) % WORDS.length]).join(' ');
   const html = `<!doctype html><html lang="en"><head><title>${slug}</title></head><body><main data-pagefind-body>
 <h1 data-pagefind-meta="title">Session ${slug}</h1><p>${text} word${i}</p>${SEARCH_EXTRA_SLOT}</main></body></html>`;
-  // Last activity in another order than the paths (the feed's order is by activity).
-  const lastAt = `2026-01-20T10:00:${String((i * 11) % 24).padStart(2, '0')}Z`;
-  return { id: `id-${slug}`, path: `s/${slug}/`, shard: SHARDS[i % 2]!, lastAt, html, words: `digest${i} extra` };
+  return { id: `id-${slug}`, path: `s/${slug}/`, shard: SHARDS[i % 2]!, html, words: `digest${i} extra` };
 }
 
 const PAGES = Array.from({ length: 24 }, (_, i) => page(i));
@@ -49,7 +47,6 @@ function plan(rendering: ReadonlySet<string>): PlannedPage[] {
     id: p.id,
     path: p.path,
     shard: p.shard,
-    lastAt: p.lastAt,
     key: `key-${p.path}`,
     renders: rendering.has(p.path),
     linked: !rendering.has(p.path),
@@ -57,7 +54,7 @@ function plan(rendering: ReadonlySet<string>): PlannedPage[] {
   }));
 }
 
-const searchPages: SearchPage[] = PAGES.map((p) => ({ path: p.path, shard: p.shard, lastAt: p.lastAt, words: p.words, key: `key-${p.path}` }));
+const searchPages: SearchPage[] = PAGES.map((p) => ({ path: p.path, shard: p.shard, words: p.words, key: `key-${p.path}` }));
 const wordsOf = (id: string) => PAGES.find((p) => p.id === id)?.words;
 
 beforeAll(async () => {
@@ -73,7 +70,6 @@ describe('choosing shards to build ahead', () => {
     id: `id${i}`,
     path: `s/p${String(i).padStart(2, '0')}/`,
     shard: over.shard ?? 'a',
-    lastAt: `2026-01-0${i}T12:00:00Z`,
     key: `k${i}`,
     renders: false,
     linked: true,
@@ -81,14 +77,11 @@ describe('choosing shards to build ahead', () => {
     ...over,
   });
 
-  it('takes the shards with a page that renders, their pages least recently active first', () => {
-    // p01 grew today: it comes last, after the pages that can be read from their links.
-    const grew = { renders: true, linked: false, words: null, lastAt: '2026-02-01T08:00:00Z' };
-    const pages = [planned(3), planned(1, grew), planned(2), planned(4, { shard: 'b' }), planned(5, { lastAt: planned(2).lastAt })];
+  it('takes the shards with a page that renders, their pages in path order', () => {
+    const pages = [planned(3), planned(1, { renders: true, linked: false, words: null }), planned(2), planned(4, { shard: 'b' })];
     const chosen = chooseShards(pages);
     expect([...chosen.keys()]).toEqual(['a']);
-    // Equal activity: by path.
-    expect(chosen.get('a')!.map((p) => p.path)).toEqual(['s/p02/', 's/p05/', 's/p03/', 's/p01/']);
+    expect(chosen.get('a')!.map((p) => p.path)).toEqual(['s/p01/', 's/p02/', 's/p03/']);
   });
 
   it('leaves a shard with a reused page that is not linked, or whose words are unknown', () => {

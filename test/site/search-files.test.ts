@@ -28,7 +28,6 @@ const entry = (n: number, date: string, extra: Partial<OfflineEntry> = {}): Offl
   path: `s/${n}/`,
   title: `Session ${n}`,
   date,
-  lastAt: date,
   project: 'app',
   filters: { project: ['app'], year: [date.slice(0, 4) || 'undated'] },
   text: `word${n} ${'x'.repeat(n % 7)}`,
@@ -77,10 +76,7 @@ describe('offline index files', () => {
     expect(index.entries.map((e) => e.path)).toEqual(['s/3/', 's/5/', 's/1/', 's/4/', 's/2/']);
     expect(index.entries[0]!.title).not.toContain('\u202E');
     expect(index.entries[0]!.project).not.toContain('\u0007');
-    // Every field but the feed order of the search shards (a build detail, not for the browser).
-    const { lastAt, ...published } = entries[0]!;
-    expect(lastAt).not.toBe('');
-    expect(index.entries[2]).toEqual(JSON.parse(JSON.stringify(published)));
+    expect(index.entries[2]).toEqual(JSON.parse(JSON.stringify(entries[0])));
   });
 
   it('writes the same bytes for a part whose entries did not change, and a new name for one that did', async () => {
@@ -114,7 +110,6 @@ describe('search job file', () => {
     const inputs = Array.from({ length: 400 }, (_, i) => ({
       path: `s/${i}/`,
       shard: i % 2 ? '2025-01-1' : 'undated',
-      lastAt: i % 5 ? `2025-01-02T03:04:${String(i % 60).padStart(2, '0')}Z` : '',
       key: i % 3 ? `key-${i}` : null,
       words: i % 97 === 5 ? `big${i} ${'ß'.repeat(700_000)}` : `w${i} "quoted" \\ 😀 ${'y'.repeat(i)}`,
     }));
@@ -125,7 +120,7 @@ describe('search job file', () => {
       const job = await readSearchJob(file, handle);
       expect(job.dir).toBe('/site');
       expect(job.cacheDir).toBeNull();
-      expect(job.pages.map(({ path, shard, lastAt, key }) => ({ path, shard, lastAt, key }))).toEqual(inputs.map(({ path, shard, lastAt, key }) => ({ path, shard, lastAt, key })));
+      expect(job.pages.map(({ path, shard, key }) => ({ path, shard, key }))).toEqual(inputs.map(({ path, shard, key }) => ({ path, shard, key })));
       // Read back out of order: each read is its own line.
       for (const i of [399, 5, 0, 102, 200]) {
         const page = job.pages[i]!;
@@ -139,7 +134,7 @@ describe('search job file', () => {
   });
 
   it('leaves the shards the integration placed as they are, and builds the rest', async () => {
-    const pages = [0, 1, 2, 3].map((i) => ({ path: `s/p${i}/`, shard: i % 2 ? '2025-01-2' : '2025-01-1', lastAt: '', key: `k${i}`, words: `digest${i}` }));
+    const pages = [0, 1, 2, 3].map((i) => ({ path: `s/p${i}/`, shard: i % 2 ? '2025-01-2' : '2025-01-1', key: `k${i}`, words: `digest${i}` }));
     const site = (name: string) => {
       const root = path.join(dir, name);
       for (const p of pages) {
@@ -171,7 +166,7 @@ describe('search job file', () => {
     await writeParts(file, [JSON.stringify({ version: 1, dir: '/site', cacheDir: null, pages: [] })]);
     const handle = await open(file, 'r');
     try {
-      await expect(readSearchJob(file, handle)).rejects.toThrow(/version 1; this build script reads version 4/);
+      await expect(readSearchJob(file, handle)).rejects.toThrow(/version 1; this build script reads version 3/);
     } finally {
       await handle.close();
     }

@@ -9,7 +9,7 @@ import { buildArchiveIndex, type ArchiveIndex, type Summary } from './archive.ts
 import { relatedDigest, relatedSessions, type Related } from '../../lib/lineage.ts';
 import { paths } from '../utils/urls.ts';
 import { dayKey } from '../utils/dates.ts';
-import { lastActivity, shardName } from '../utils/shards.ts';
+import { shardName } from '../utils/shards.ts';
 import type { PlannedPage } from '../search-ahead.ts';
 
 let cached: Promise<ArchiveIndex> | null = null;
@@ -86,7 +86,6 @@ function plannedPage({ summary, key }: SessionRoute, reused: boolean): PlannedPa
     id: summary.id,
     path: here,
     shard: shardName(dayKey(summary.startedAt, options.timeZone)),
-    lastAt: lastActivity(summary),
     key: key ?? '',
     renders: !reused,
     linked: reused && (incremental?.linked.has(here) ?? false),

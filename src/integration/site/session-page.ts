@@ -16,7 +16,6 @@ import { CONTEXT_PREVIEW_CHARS } from '../../lib/render/view-model.ts';
 import { pageRedactor } from '../redaction.ts';
 import { getState, type BuildState } from '../state.ts';
 import { dayKey } from '../utils/dates.ts';
-import { lastActivity } from '../utils/shards.ts';
 import { href, paths } from '../utils/urls.ts';
 import type { Summary } from './archive.ts';
 import { archiveIndex, sessionRoutes } from './collection.ts';
@@ -193,7 +192,6 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     path: here,
     title: session.title,
     date: session.startedAt ?? '',
-    lastAt: lastActivity(summary),
     project: summary.project ?? '',
     filters,
     text: prepared.digest,

@@ -380,7 +380,6 @@ export type Session = z.infer<typeof Session>;
  * git, timing, model efforts) from its own file. Astro serialises the whole store on every build
  * that changes anything and compiles it into the build: at 20,000 sessions, 20.7 MB with every
  * field of the header here, which took ~2 s to save alone; 11.8 MB without what no index shows.
- * `endedAt` orders a search shard's pages (src/integration/utils/shards.ts, `feedOrder`).
  */
 export const SessionSummary = Session.pick({
   id: true,
@@ -389,7 +388,6 @@ export const SessionSummary = Session.pick({
   title: true,
   threadName: true,
   startedAt: true,
-  endedAt: true,
   cwd: true,
   source: true,
   incomplete: true,
