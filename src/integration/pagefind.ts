@@ -32,7 +32,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { withSearchExtra } from './search-extra.ts';
-import { shardOrder } from './utils/shards.ts';
+import { groupByShard, shardOrder } from './utils/shards.ts';
 
 /** Bump when how shards are built changes (invalidates every cached shard). */
 const SHARD_FORMAT = 3;
@@ -347,8 +347,7 @@ export function byPath(a: { path: string }, b: { path: string }): number {
 
 /** The pages of each shard in path order, newest shard first (`undated` last). */
 function shardsOf(pages: readonly SearchPage[]): Map<string, SearchPage[]> {
-  const byShard = new Map<string, SearchPage[]>();
-  for (const page of pages) (byShard.get(page.shard) ?? byShard.set(page.shard, []).get(page.shard)!).push(page);
+  const byShard = groupByShard(pages);
   return new Map(
     [...byShard.keys()].sort(shardOrder).map((shard) => [shard, byShard.get(shard)!.sort(byPath)]),
   );

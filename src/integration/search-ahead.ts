@@ -31,6 +31,7 @@ import {
   type SearchPage,
   type ShardPage,
 } from './pagefind.ts';
+import { groupByShard } from './utils/shards.ts';
 
 /** A session page as planned once every page's key is known. */
 export interface PlannedPage {
@@ -73,8 +74,7 @@ export const AHEAD_LIMITS: AheadLimits = { rendered: 200, pages: 1200 };
 export function chooseShards(pages: readonly PlannedPage[], limits: AheadLimits = AHEAD_LIMITS): Map<string, PlannedPage[]> {
   const chosen = new Map<string, PlannedPage[]>();
   if (pages.filter((p) => p.renders).length > limits.rendered) return chosen;
-  const byShard = new Map<string, PlannedPage[]>();
-  for (const page of pages) (byShard.get(page.shard) ?? byShard.set(page.shard, []).get(page.shard)!).push(page);
+  const byShard = groupByShard(pages);
   let budget = limits.pages;
   for (const shard of [...byShard.keys()].sort()) {
     const list = byShard.get(shard)!;

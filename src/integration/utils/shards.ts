@@ -19,3 +19,14 @@ export function shardOrder(a: string, b: string): number {
   if (b === 'undated') return -1;
   return b.localeCompare(a);
 }
+
+/** Items grouped by their shard, in the order given; shards in the order first met. */
+export function groupByShard<T extends { shard: string }>(items: Iterable<T>): Map<string, T[]> {
+  const byShard = new Map<string, T[]>();
+  for (const item of items) {
+    const list = byShard.get(item.shard);
+    if (list) list.push(item);
+    else byShard.set(item.shard, [item]);
+  }
+  return byShard;
+}
