@@ -441,12 +441,7 @@ if (hasSearchJob) {
   t = performance.now();
   // In a process of its own with a small heap (scripts/search-index.mjs says why).
   const services = sideBySide ? ['--services=1'] : [];
-  // When the verifier runs after it, it scans each shard as soon as it is written, in the gaps
-  // the Pagefind services leave (src/integration/shard-verifier.ts): the final pass then only
-  // hashes those files. Its verdicts go where the final pass reads them.
-  const { emailAllowlist, cacheDir } = verifierOptions;
-  const verifyShards = verifying && !sideBySide && cacheDir ? [`--verify=${cacheDir}`, ...(emailAllowlist.length ? [`--allow-email=${emailAllowlist.join(',')}`] : [])] : [];
-  const run = await runNode([...process.execArgv, ...SEARCH_HEAP_FLAGS, path.join(root, 'scripts', 'search-index.mjs'), searchJob, ...services, ...verifyShards], process.env);
+  const run = await runNode([...process.execArgv, ...SEARCH_HEAP_FLAGS, path.join(root, 'scripts', 'search-index.mjs'), searchJob, ...services], process.env);
   if (interrupted) await stopInterrupted();
   if (run.code !== 0) {
     await cleanUp();

@@ -13,8 +13,7 @@
  *
  * Rendering never waits: a page that would take the queue past `maxQueuedBytes` or
  * `maxQueuedPages` is dropped (left to the final pass), and `finish` stops the worker without
- * waiting for what is still queued. The search job, which can wait, offers the files of each
- * shard it writes the same way (`offerBytes` after `room`: shard-verifier.ts).
+ * waiting for what is still queued.
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -115,8 +114,6 @@ export class PageVerifier implements PageSink {
   private nextId = 0;
   private open = true;
   private alive = true;
-  /** Callers of `room()` waiting for the queue to shrink. */
-  private waiting: (() => void)[] = [];
 
   constructor(options: PageVerifierOptions) {
     this.options = { maxQueuedBytes: 16 << 20, maxQueuedPages: 64, nice: 5, ...options };
@@ -144,7 +141,6 @@ export class PageVerifier implements PageSink {
     if (size === undefined) return;
     this.queued.delete(msg.id);
     this.queuedBytes -= size;
-    this.wake();
     this.stats.chars += msg.chars;
     if (msg.key) {
       this.keys.add(msg.key);
@@ -160,54 +156,22 @@ export class PageVerifier implements PageSink {
     this.stats.dropped += this.queued.size;
     this.queued.clear();
     this.queuedBytes = 0;
-    this.wake();
-  }
-
-  private wake(): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const resolve of waiting) resolve();
-  }
-
-  /**
-   * Resolves once the queue is at most half full, or the verifier takes no more: for a caller
-   * that can wait (the search job's files are on disk), where rendering must not.
-   */
-  room(): Promise<void> {
-    const { maxQueuedPages, maxQueuedBytes } = this.options;
-    if (!this.open || !this.alive || (this.queued.size <= maxQueuedPages / 2 && this.queuedBytes <= maxQueuedBytes / 2)) return Promise.resolve();
-    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => this.room());
   }
 
   offer(name: string, html: string): boolean {
-    // html.length bounds the UTF-8 size from below: drop before encoding anything.
-    if (!this.accepts(html.length)) return false;
-    // The bytes Astro writes: Buffer.from(await new Response(html).arrayBuffer()), i.e. UTF-8.
-    return this.send(name, encoder.encode(html));
-  }
-
-  /** Offers a file's bytes as written (`name` relative to the site, as the final pass names it). */
-  offerBytes(name: string, bytes: Uint8Array): boolean {
-    // A copy: the buffer is handed to the worker, and a caller's Buffer may share a pool.
-    return this.accepts(bytes.byteLength) && this.send(name, new Uint8Array(bytes));
-  }
-
-  /** Counts an offer; false (and counted as dropped) when it cannot be queued now. */
-  private accepts(size: number): boolean {
     this.stats.offered++;
+    // html.length bounds the UTF-8 size from below: drop before encoding anything.
     if (!this.open || !this.alive) {
       this.stats.dropped++;
       return false;
     }
-    if (this.queued.size >= this.options.maxQueuedPages || this.queuedBytes + size > this.options.maxQueuedBytes) {
+    if (this.queued.size >= this.options.maxQueuedPages || this.queuedBytes + html.length > this.options.maxQueuedBytes) {
       this.stats.dropped++;
       this.stats.behind++;
       return false;
     }
-    return true;
-  }
-
-  private send(name: string, bytes: Uint8Array<ArrayBuffer>): boolean {
+    // The bytes Astro writes: Buffer.from(await new Response(html).arrayBuffer()), i.e. UTF-8.
+    const bytes = encoder.encode(html);
     const id = this.nextId++;
     this.queued.set(id, bytes.byteLength);
     this.queuedBytes += bytes.byteLength;

@@ -215,7 +215,7 @@ async function placeFiles(from: string, to: string, keep: (name: string) => bool
  * Builds `jobs` with `services`, each taking the next shard in list order when it fits the page
  * budget. Which service builds a shard, and when, does not change the shard's files.
  */
-async function buildShards(dir: string, jobs: readonly ShardJob[], services: readonly PagefindModule[], ahead: number, written?: (folder: string) => void): Promise<void> {
+async function buildShards(dir: string, jobs: readonly ShardJob[], services: readonly PagefindModule[], ahead: number): Promise<void> {
   const queue = [...jobs];
   let held = 0;
   let failed = false;
@@ -236,7 +236,7 @@ async function buildShards(dir: string, jobs: readonly ShardJob[], services: rea
       queue.shift();
       held += job.pages.length;
       try {
-        await buildShard(dir, job, service, ahead, written);
+        await buildShard(dir, job, service, ahead);
       } catch (error) {
         failed = true;
         throw error;
@@ -324,10 +324,9 @@ async function* pagesFromSite(dir: string, pages: readonly SearchPage[]): AsyncG
 }
 
 /** Indexes one shard into its output folder, and stores it in the cache. */
-async function buildShard(dir: string, job: ShardJob, service: PagefindModule, ahead: number, written?: (folder: string) => void): Promise<void> {
+async function buildShard(dir: string, job: ShardJob, service: PagefindModule, ahead: number): Promise<void> {
   await indexShard(service, pagesFromSite(dir, job.pages), job.outputPath, ahead);
   if (job.cached && job.key) await storeShard(job.outputPath, job.cached, job.key);
-  written?.(job.outputPath);
 }
 
 /** How the work is spread (tests compare settings: the output must not depend on them). */
@@ -336,8 +335,6 @@ export interface Tuning {
   services?: number;
   /** Pages sent ahead of the replies (default AHEAD; 1: wait for each page's reply). */
   ahead?: number;
-  /** Told each shard folder this call builds, once it is final (shard-verifier.ts). */
-  written?: (folder: string) => void;
 }
 
 /**
@@ -404,7 +401,7 @@ export async function buildPagefindIndex(
   placed: ReadonlySet<string> = new Set(),
   builtAhead: ReadonlySet<string> = new Set(),
 ): Promise<{ pages: number; built: number; reused: number; services: number }> {
-  const { services: serviceCount = SERVICES, ahead = AHEAD, written } = tuning;
+  const { services: serviceCount = SERVICES, ahead = AHEAD } = tuning;
   const started = performance.now();
   const byShard = shardsOf(pages);
   const shards = [...byShard.keys()];
@@ -430,7 +427,7 @@ export async function buildPagefindIndex(
       const more = await anotherService(i);
       if (more) services.push(more);
     }
-    await buildShards(dir, toBuild, services, ahead, written);
+    await buildShards(dir, toBuild, services, ahead);
   } finally {
     await Promise.all(services.map((service) => service.close()));
   }

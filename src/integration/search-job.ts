@@ -16,7 +16,6 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { buildPagefindIndex, wordsHash, type SearchPage, type Tuning } from './pagefind.ts';
-import { ShardVerifier, type ShardVerifySettings } from './shard-verifier.ts';
 import { writeParts } from './utils/write-parts.ts';
 
 const VERSION = 3;
@@ -114,16 +113,8 @@ export async function readSearchJob(file: string, handle: FileHandle): Promise<J
   return { ...(header as JobHeader), pages };
 }
 
-/**
- * Builds the index a job describes, logging as the integration does; returns how long it took.
- * `verify`: scan each shard it builds for the final pass (shard-verifier.ts); null: leave them to it.
- */
-export async function runSearchJob(
-  file: string,
-  log: (line: string) => void = (line) => console.log(line),
-  tuning: Tuning = {},
-  verify: ShardVerifySettings | null = null,
-): Promise<number> {
+/** Builds the index a job describes, logging as the integration does; returns how long it took. */
+export async function runSearchJob(file: string, log: (line: string) => void = (line) => console.log(line), tuning: Tuning = {}): Promise<number> {
   const handle = await open(file, 'r');
   try {
     const job = await readSearchJob(file, handle);
@@ -135,16 +126,7 @@ export async function runSearchJob(
       error: (m: string) => log(`${stamp()} [codex-archive] ${m}`),
       debug: () => {},
     };
-    const verifier = verify ? new ShardVerifier(job.dir, verify) : null;
-    try {
-      await buildPagefindIndex(job.dir, job.pages, logger as never, job.cacheDir, { ...tuning, written: verifier ? (folder) => verifier.written(folder) : undefined }, new Set(job.placed), new Set(job.builtAhead));
-    } finally {
-      const stats = await verifier?.finish();
-      if (stats?.offered) {
-        const mb = (stats.chars / 1e6).toFixed(1);
-        logger.info(`Verified while indexing: ${stats.verified} search files clean (${mb} MB), ${stats.flagged} with findings, ${stats.dropped} left to the final check.`);
-      }
-    }
+    await buildPagefindIndex(job.dir, job.pages, logger as never, job.cacheDir, tuning, new Set(job.placed), new Set(job.builtAhead));
     return performance.now() - started;
   } finally {
     await handle.close();

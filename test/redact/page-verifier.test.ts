@@ -114,19 +114,6 @@ describe('PageVerifier', () => {
     expect(v.offer('s/late/index.html', page(99))).toBe(false);
   });
 
-  it('lets a caller that can wait for room offer files without any being dropped', async () => {
-    const cacheFile = join(tempDir(), 'verified.json');
-    const v = new PageVerifier({ cacheFile, scanOptions: {}, maxQueuedPages: 2, maxQueuedBytes: 1 << 20 });
-    for (let i = 0; i < 20; i++) {
-      await v.room();
-      expect(v.pending).toBeLessThanOrEqual(1);
-      expect(v.offerBytes(`s/${i}/index.html`, Buffer.from(page(i)))).toBe(true);
-    }
-    expect(await v.finish({ drain: true })).toMatchObject({ offered: 20, verified: 20, dropped: 0 });
-    // Once finished, room() does not keep a caller waiting.
-    await v.room();
-  });
-
   it('abort writes nothing', async () => {
     const cacheFile = join(tempDir(), 'verified.json');
     const v = new PageVerifier({ cacheFile, scanOptions: {} });
