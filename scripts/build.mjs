@@ -79,6 +79,8 @@ const DEFAULT_HEAP_MB = 1024;
  * (see below): a day's work, whose changed pages fall in one or two search shards.
  */
 const SIDE_BY_SIDE_MAX_RENDERED = 200;
+/** Whether a build that rendered this many session pages (a number, or unknown) may verify beside the search index. */
+const smallEnoughBeside = (rendered) => typeof rendered === 'number' && rendered <= SIDE_BY_SIDE_MAX_RENDERED;
 /** The search index process streams pages through and keeps little: ~100 MB of heap at 20,000. */
 const SEARCH_HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=4'];
 
@@ -378,7 +380,7 @@ t = performance.now();
   // waits for the shard built ahead (src/integration/pages-final.ts): the verifier starts then.
   astro.child.on('message', (message) => {
     if (!isPagesFinal(message) || verifierRun || interrupted || !existsSync(verifier)) return;
-    if (!message.redacted || message.rendered > SIDE_BY_SIDE_MAX_RENDERED) return;
+    if (!message.redacted || !smallEnoughBeside(message.rendered)) return;
     startVerifier({ emailAllowlist: message.emailAllowlist, cacheDir: message.cacheDir, later: true, beside: true });
   });
   const run = await astro.done;
@@ -430,7 +432,7 @@ const hasSearchJob = existsSync(searchJob);
 const verifying = report.redacted !== false && existsSync(verifier);
 const rendered = report.incremental?.sessionPagesRendered;
 // Started already (above) when the Astro process said its pages were final.
-const sideBySide = verifierRun !== null || (hasSearchJob && verifying && typeof rendered === 'number' && rendered <= SIDE_BY_SIDE_MAX_RENDERED);
+const sideBySide = verifierRun !== null || (hasSearchJob && verifying && smallEnoughBeside(rendered));
 const verifierOptions = { emailAllowlist: report.emailAllowlist ?? [], cacheDir: report.cacheDir ?? null };
 if (!verifying) {
   if (report.redacted === false) console.log('\n!!! redact: false — the output was NOT re-scanned for secrets. Do not publish it.');

@@ -379,7 +379,7 @@ export type Session = z.infer<typeof Session>;
  * and related-session links need, no transcript. A session's page reads the rest (token use,
  * git, timing, model efforts) from its own file. Astro serialises the whole store on every build
  * that changes anything and compiles it into the build: at 20,000 sessions, 20.7 MB with every
- * field of the header here, which took ~2 s to save alone; 11.8 MB without what no index shows.
+ * field of the header here, which took ~2 s to save alone; 9.4 MB with only what index pages use.
  */
 export const SessionSummary = Session.pick({
   id: true,
