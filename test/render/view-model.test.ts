@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { initHighlighter } from '../../src/lib/render/highlight.ts';
 import { headerView, turnGroups, turnView } from '../../src/lib/render/session-view.ts';
-import { contextView, diffRowsHtml, frameView, itemAnchor, unknownView, jsonOrTextHtml, outputView, patchView, planView, shellStatus, shellView } from '../../src/lib/render/view-model.ts';
+import { contextView, diffRowsHtml, frameView, itemAnchor, unknownView, jsonOrTextHtml, outputView, patchView, planView, shellStatus, shellView, subAgentView } from '../../src/lib/render/view-model.ts';
 import { ITEMS, SESSION } from '../components/sample-session.ts';
 
 beforeAll(() => initHighlighter());
@@ -19,6 +19,15 @@ describe('frames', () => {
     expect(frame.clock).toBe('05:06:07');
     expect(frame.linkTitle).toBe(`Permalink · line ${ITEMS.unknown.line}`);
     expect(frame.kindClass).toBe('kind-unknown');
+  });
+});
+
+describe('subAgentView', () => {
+  test('says Codex\'s agent statuses in words, and shows one it does not know as written', () => {
+    const agent = ITEMS.subagent.agents[0]!;
+    const statuses = ['pending_init', 'shutdown', 'not_found', 'running', 'hibernating', null];
+    const view = subAgentView({ ...ITEMS.subagent, agents: statuses.map((status) => ({ ...agent, status })) }, {});
+    expect(view.agents.map((a) => a.statusText)).toEqual(['starting', 'shut down', 'not found', 'running', 'hibernating', null]);
   });
 });
 

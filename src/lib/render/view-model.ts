@@ -401,6 +401,17 @@ const AGENT_TOOLS: Record<string, string> = {
   resume_agent: 'Resumed a sub-agent',
 };
 
+/** Codex's agent statuses (rollout-format.md, `collab_*_end`) as a reader says them; others shown as written. */
+const AGENT_STATUS: Record<string, string> = {
+  pending_init: 'starting',
+  running: 'running',
+  interrupted: 'interrupted',
+  shutdown: 'shut down',
+  not_found: 'not found',
+  completed: 'completed',
+  errored: 'errored',
+};
+
 /** A multi-agent tool call, with links to the agents' own sessions. */
 export function subAgentView(item: ItemOf<'subagent'>, ctx: RenderContext) {
   return {
@@ -412,7 +423,7 @@ export function subAgentView(item: ItemOf<'subagent'>, ctx: RenderContext) {
       nameHtml: safeText(a.nickname ?? a.threadId ?? 'unnamed agent'),
       roleHtml: a.role ? safeText(a.role) : null,
       pathHtml: a.path ? safeText(a.path) : null,
-      statusText: a.status,
+      statusText: a.status === null ? null : (AGENT_STATUS[a.status] ?? a.status),
       href: a.threadId ? (ctx.hrefForSession?.(a.threadId) ?? null) : null,
     })),
     output: outputView(item.output, { format: 'plain', collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null, line: item.line }),
