@@ -4,15 +4,14 @@
  * First line of defence: markdown-it with raw HTML off, links limited to http/https/mailto (any
  * other link stays as its source text), images never loaded (remote ones become links, inline
  * `data:` ones a placeholder), every text run escaped with control characters made visible.
- * Second line: sanitize-html with an allowlist of exactly what the first line emits.
+ * Second line: the allowlist of exactly what the first line emits (`sanitize.ts`).
  */
 import MarkdownItFactory, { type MarkdownIt, type Token } from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
 import { visibleControls } from './escape.ts';
 import { highlight } from './highlight.ts';
+import { LINK_REL, sanitize } from './sanitize.ts';
 
-/** `rel` on every link out of a transcript: untrusted, user-generated, no referrer, no opener. */
-export const LINK_REL = 'noopener noreferrer nofollow ugc';
+export { LINK_REL };
 
 /** Schemes a rendered link may use. */
 const SAFE_LINK_RE = /^(https?:|mailto:)/i;
@@ -101,27 +100,6 @@ function createRenderer(options: Required<MarkdownOptions>): MarkdownIt {
   rules.code_inline = (tokens, idx) => `<code>${visibleControls(tokens[idx]!.content)}</code>`;
   rules.code_block = (tokens, idx) => `${highlight(tokens[idx]!.content, null)}\n`;
   return md;
-}
-
-const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p', 'br', 'hr', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'strong', 'em', 's',
-    'code', 'pre', 'span', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
-  ],
-  allowedAttributes: { '*': ['class'], a: ['href', 'rel'], ol: ['start'], span: ['title'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesAppliedToAttributes: ['href'],
-  allowProtocolRelative: false,
-  disallowedTagsMode: 'discard',
-  // Whatever reaches here, links leave with our rel and never a target.
-  transformTags: {
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: LINK_REL } }),
-  },
-};
-
-/** Runs the allowlist over HTML we produced; exported for the other renderers' tests. */
-export function sanitize(html: string): string {
-  return sanitizeHtml(html, SANITIZE);
 }
 
 const renderers = new Map<string, MarkdownIt>();
