@@ -66,6 +66,12 @@ describe('withinAllowlist', () => {
     ['an unquoted value with markup characters', '<span class=a"b>x</span>'],
     ['a single-quoted value', "<span class='a'>x</span>"],
     ['an attribute on a closing tag', '<p>a</p class="x">'],
+    // A browser splits tags on space, tab, LF, FF and CR only: after any other space it reads on.
+    ['a rel that is part of another name', `<a href="https://x.example"\u00a0${REL}>x</a>`],
+    ['an end tag with a name a browser reads on', `<p><a href="https://x.example" ${REL}>x</a\u00a0> rest</p>`],
+    ['an element a browser names otherwise', '<p\ufeff>x</p>'],
+    ['a bare value a browser reads on', '<span class=x\u2028title="y">a</span>'],
+    ['a tag that ends in an attribute a browser sees', '<span class="k"\u00a0>a</span>'],
   ])('leaves %s to sanitize-html', (_what, html) => {
     expect(withinAllowlist(html)).toBe(false);
     expect(htmlProblems(sanitize(html))).toEqual([]);
@@ -82,9 +88,13 @@ describe('withinAllowlist', () => {
     'href=javascript:x', 'href="&#106;avascript:x"', 'href="data:text/html,x"', 'onclick="x"',
     'style="x"', 'target="_blank"', 'class="&quot;"', 'title="a&b"', "class='k'", 'class=""',
   ];
+  // HTML's own whitespace, mostly a space, and characters only JavaScript's \s calls whitespace.
+  const SPACES = [' ', ' ', ' ', ' ', '\t', '\n', '\f', '\r', '\u00a0', '\u000b', '\ufeff', '\u2028', '\u3000'];
   const piece = fc.oneof(
-    fc.tuple(fc.constantFrom(...TAGS), fc.array(fc.constantFrom(...ATTRS), { maxLength: 3 }), fc.constantFrom('', ' ')).map(([t, a, s]) => `<${[t, ...a].join(' ')}${s}>`),
-    fc.constantFrom(...TAGS).map((t) => `</${t}>`),
+    fc
+      .tuple(fc.constantFrom(...TAGS), fc.array(fc.tuple(fc.constantFrom(...SPACES), fc.constantFrom(...ATTRS)), { maxLength: 3 }), fc.constantFrom('', ...SPACES))
+      .map(([t, attrs, end]) => `<${t}${attrs.map(([space, a]) => space + a).join('')}${end}>`),
+    fc.tuple(fc.constantFrom(...TAGS), fc.constantFrom('', ...SPACES)).map(([t, end]) => `</${t}${end}>`),
     fc.constantFrom('a', ' ', '\n', '&amp;', '&lt;', '&quot;', '&#39;', '&', '<', '>', '"', '&nbsp;', '<!--', '-->', '\u202E'),
   );
   const soup = fc.array(piece, { maxLength: 12 }).map((p) => p.join(''));

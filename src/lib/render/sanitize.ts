@@ -36,10 +36,17 @@ const SANITIZE: sanitizeHtml.IOptions = {
 
 /** A tag, a stray angle bracket, or an ampersand that does not start one of the escapes we write. */
 const MARKUP_RE = /<[^<>]*>|[<>]|&(?!(?:amp|lt|gt|quot|#39);)/g;
+/*
+ * Whitespace as HTML's tokenizer has it. JavaScript's `\s` also matches U+00A0, U+FEFF, U+2028
+ * and the like, which a browser reads as part of a tag or attribute name: `</a\u00a0>` is no end
+ * tag, and `\u00a0rel` no `rel` (found by review: such strings passed the check).
+ */
+const WS = '[ \\t\\n\\f\\r]';
 /** `<name attrs>` or `</name>`; attributes are checked one by one below. */
-const TAG_RE = /^<(\/?)([a-z][a-z0-9]*)((?:\s[^<>]*)?)>$/;
+const TAG_RE = new RegExp(`^<(\\/?)([a-z][a-z0-9]*)((?:${WS}[^<>]*)?)>$`);
+const TRAILING_WS = new RegExp(`${WS}+$`);
 /** One attribute: a double-quoted value (no quote or angle bracket inside) or a bare token. */
-const ATTR_RE = /\s+([a-z]+)=(?:"([^"<>]*)"|([A-Za-z0-9_-]+))/y;
+const ATTR_RE = new RegExp(`${WS}+([a-z]+)=(?:"([^"<>]*)"|([A-Za-z0-9_-]+))`, 'y');
 /** Link targets the allowlist keeps, as written (an entity cannot hide the scheme's letters). */
 const SAFE_HREF_RE = /^(?:https?:|mailto:)/i;
 
@@ -56,7 +63,7 @@ export function withinAllowlist(html: string): boolean {
     const tag = TAG_RE.exec(m[0]);
     if (!tag) return false;
     const [, closing, name, rawAttrs] = tag as unknown as [string, string, string, string];
-    const attrs = rawAttrs.trimEnd();
+    const attrs = rawAttrs.replace(TRAILING_WS, '');
     const allowed = ALLOWED[name];
     if (!allowed) return false;
     if (closing) {
