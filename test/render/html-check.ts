@@ -1,7 +1,7 @@
 /**
  * A strict look at rendered HTML through a real tokenizer (htmlparser2, already installed as
  * sanitize-html's parser): lists every element and attribute that could run script or load
- * something, so tests can assert there are none.
+ * something, and every link out without our `rel`, so tests can assert there are none.
  */
 import { Parser } from 'htmlparser2';
 
@@ -22,6 +22,11 @@ export function htmlProblems(html: string, options: { allowImg?: boolean } = {})
             problems.push(`${name}[${key}=${value.slice(0, 30)}]`);
           }
           if (key === 'target') problems.push(`${name}[target]`);
+        }
+        // A link out of the archive is untrusted: no referrer, no opener, no endorsement.
+        if (name === 'a' && /^\s*(https?:)?\/\//i.test(attribs.href ?? '')) {
+          const rel = new Set((attribs.rel ?? '').toLowerCase().split(/\s+/));
+          if (!['noopener', 'noreferrer', 'nofollow'].every((r) => rel.has(r))) problems.push(`a[rel=${attribs.rel ?? ''}]`);
         }
       },
     },
