@@ -3,9 +3,9 @@
  * markdown renderer emits.
  *
  * sanitize-html parses and re-serialises every block, ~2.6 ms a session page on the build's main
- * thread (a tenth of its render work at 20,000 sessions). Nearly every block is already inside
- * the allowlist, so `withinAllowlist` first reads the HTML once with a strict grammar; only HTML
- * it cannot vouch for goes through sanitize-html. Both enforce the same allowlist, so the
+ * thread, which a cold build waits for (~50 s at 20,000 sessions). Nearly every block is already
+ * inside the allowlist, so `withinAllowlist` first reads the HTML once with a strict grammar; only
+ * HTML it cannot vouch for goes through sanitize-html. Both enforce the same allowlist, so the
  * guarantee is unchanged: no element, attribute or link scheme outside it reaches a page.
  */
 import sanitizeHtml from 'sanitize-html';
