@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { initHighlighter } from '../../src/lib/render/highlight.ts';
-import { LINK_REL, renderMarkdown } from '../../src/lib/render/markdown.ts';
+import { renderMarkdown } from '../../src/lib/render/markdown.ts';
+import { LINK_REL } from '../../src/lib/render/sanitize.ts';
 import { htmlProblems } from './html-check.ts';
 
 beforeAll(() => initHighlighter());

@@ -11,8 +11,6 @@ import { visibleControls } from './escape.ts';
 import { highlight } from './highlight.ts';
 import { LINK_REL, sanitize } from './sanitize.ts';
 
-export { LINK_REL };
-
 /** Schemes a rendered link may use. */
 const SAFE_LINK_RE = /^(https?:|mailto:)/i;
 /** What markdown-it may parse as a link target at all (`data:image/` only so images can be replaced). */
