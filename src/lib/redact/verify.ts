@@ -120,6 +120,11 @@ function decodeEntities(s: string): string {
   });
 }
 
+/** An opening colour span of rendered terminal output (`<span class=a31>`, `<span class="a1 a31">`). */
+const ANSI_SPAN = /<span class="?a\d/;
+/** Colour spans and every closing span: what goes between a token's visible pieces. */
+const ANSI_SPAN_G = /<span class="?a\d[^>]*>|<\/span>/g;
+
 /** A scanner for one set of options: the detectors are built once, not once per text. */
 function makeScanner(options: VerifyOptions = {}): (text: string, file: string) => VerifyFinding[] {
   const detectors = createDetectors({ homeDir: null, userName: null, ...options });
@@ -129,6 +134,9 @@ function makeScanner(options: VerifyOptions = {}): (text: string, file: string) 
     const seen = new Set<string>();
     // HTML escapes quotes; scan the text as written and with entities decoded (lines stay the same).
     const variants = /&(?:quot|amp|#\d+|#x[0-9a-f]+);/i.test(text) ? [text, decodeEntities(text)] : [text];
+    // Terminal colours become spans (src/lib/render/ansi.ts), which can fall inside a token the
+    // reader sees whole: read coloured output as it is seen too.
+    if (ANSI_SPAN.test(text)) variants.push(variants.at(-1)!.replace(ANSI_SPAN_G, ''));
     for (const t of variants) {
       const ranges = placeholderRanges(t);
       const findings = clipToGaps(detectors.find(scanCopy(t, ranges)), ranges);
