@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageRef, Item, Session } from '../../lib/model/session.ts';
 import type { CollapseOptions } from '../../lib/render/output.ts';
+import { sourceName } from '../../lib/render/session-view.ts';
 import { CONTEXT_PREVIEW_CHARS } from '../../lib/render/view-model.ts';
 import { pageRedactor } from '../redaction.ts';
 import { getState, type BuildState } from '../state.ts';
@@ -54,7 +55,7 @@ export function searchFilters(summary: Summary, timeZone: string): SearchFilters
     model: summary.modelNames.length ? summary.modelNames : ['unknown'],
     year: key ? [key.year] : ['undated'],
     month: key ? [`${key.year}-${key.month}`] : ['undated'],
-    source: [summary.source ?? 'unknown'],
+    source: [sourceName(summary.source ?? 'unknown')],
     archived: [summary.archived ? 'yes' : 'no'],
     'has-failed-command': [summary.failedCommands > 0 ? 'yes' : 'no'],
   };

@@ -31,7 +31,7 @@ import {
   relativisePatchPaths,
   reviewOutput,
   reviewTarget,
-  sourceLabel,
+  sourceOf,
   subtract,
   usage,
 } from './session-facts.ts';
@@ -1258,7 +1258,7 @@ export class SessionBuilder {
       git: gitOf(meta.git),
       originator: str(meta.originator),
       cliVersion: str(meta.cli_version),
-      source: sourceLabel(meta.source),
+      source: sourceOf(meta.source, meta.originator),
       threadSource: str(meta.thread_source),
       modelProvider: str(meta.model_provider),
       models: modelsOf(turns),

@@ -59,7 +59,20 @@ export function gitOf(value: unknown): Session['git'] {
 }
 
 /** `source` is a string or a single-key object (format doc §3.1); absent means `vscode`. */
-export function sourceLabel(value: unknown): string | null {
+/**
+ * Clients that name themselves in `originator` while their files still say `source: "vscode"`,
+ * Codex's default (the 0.169.0 TUI in the corpus does) or say nothing (files before v0.44).
+ */
+const ORIGINATOR_SOURCE: Record<string, string> = { 'codex-tui': 'cli', codex_cli_rs: 'cli', codex_exec: 'exec', codex_mcp_server: 'mcp' };
+
+/** Where a session started: its `source`, unless that is the default and the originator knows better. */
+export function sourceOf(source: unknown, originator: unknown): string | null {
+  const label = sourceLabel(source);
+  const named = typeof originator === 'string' ? ORIGINATOR_SOURCE[originator] : undefined;
+  return named && (label === null || label === 'vscode') ? named : label;
+}
+
+function sourceLabel(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return value;
   if (isObj(value)) {

@@ -40,7 +40,16 @@ const SOURCE_LABELS: Record<string, string> = {
   mcp: 'MCP server',
   subagent: 'Sub-agent',
   internal: 'Internal',
+  unknown: 'Unknown',
 };
+
+/** How the site names a session's source (`subagent:review` is a Sub-agent, `custom:atlas` atlas). */
+export function sourceName(source: string): string {
+  const [kind = '', detail] = source.split(':', 2);
+  if (SOURCE_LABELS[source]) return SOURCE_LABELS[source];
+  if (kind === 'custom' && detail) return detail;
+  return SOURCE_LABELS[kind] ?? source;
+}
 
 /** The session header. */
 export function headerView(session: Session, options: { hrefForSession?: HrefForSession; project?: string | null } = {}) {
@@ -68,7 +77,7 @@ export function headerView(session: Session, options: { hrefForSession?: HrefFor
   const tokens = formatTokens(session.tokens);
   if (tokens) facts.push({ term: 'Tokens', html: safeText(tokens) });
   if (session.cliVersion) facts.push({ term: 'Codex version', html: safeText(session.cliVersion) });
-  if (session.source) facts.push({ term: 'Source', html: safeText(SOURCE_LABELS[session.source] ?? session.source) });
+  if (session.source) facts.push({ term: 'Source', html: safeText(sourceName(session.source)) });
   facts.push({ term: 'File', html: safeText(session.file), code: true });
 
   const lineage: Fact[] = [];
