@@ -6,8 +6,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readArchive, type ReadResult } from '../../src/lib/reader.ts';
-import { CORPUS } from './helpers.ts';
+import { readArchive, readRollout, type ReadResult } from '../../src/lib/reader.ts';
+import { CORPUS, fileFor } from './helpers.ts';
 
 const versions = readdirSync(CORPUS).filter((d) => d.startsWith('codex-')).sort();
 
@@ -45,6 +45,35 @@ describe('the real Codex corpus', () => {
       await expect(golden(results)).toMatchFileSnapshot(`__golden__/${version}.json`);
     });
   }
+
+  it('counts tokens so that the turns add up to the session, resumed and forked sessions too', async () => {
+    let checked = 0;
+    for (const version of versions) {
+      for await (const { session } of readArchive(path.join(CORPUS, version))) {
+        if (!session.tokens) continue;
+        const own = session.turns.filter((t) => !t.inherited && t.tokens);
+        expect(own.reduce((sum, t) => sum + t.tokens!.total, 0), session.file).toBe(session.tokens.total);
+        // Codex counts from zero in a resumed process: no turn that reported tokens used none.
+        expect(own.filter((t) => t.tokens!.total === 0).map((t) => t.index), session.file).toEqual([]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('takes no duration from a file\'s mtime, which is also when a backup was copied', async () => {
+    let checked = 0;
+    for (const version of ['codex-0.1.2505172129', 'codex-0.20.0']) {
+      for await (const { session } of readArchive(path.join(CORPUS, version))) {
+        const file = await fileFor(path.join(CORPUS, version, session.file), session.file);
+        const later = await readRollout({ ...file, mtimeMs: file.mtimeMs + 86_400_000 });
+        expect(later.session.durationMs, session.file).toBe(session.durationMs);
+        expect(later.session.endedAt, session.file).not.toBe(session.endedAt);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
 
   it('reports the torn TypeScript-CLI files as torn, with their final answers recovered', async () => {
     const results: ReadResult[] = [];

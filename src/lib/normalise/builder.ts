@@ -22,6 +22,7 @@ import {
 } from './injected.ts';
 import { recordKind, type LineRecord } from './records.ts';
 import {
+  add,
   ENCRYPTED_MESSAGE,
   firstTurnContextCwd,
   gitOf,
@@ -129,6 +130,8 @@ export class SessionBuilder {
   private readonly idsUsed = new Set<string>();
   private lastTotal: TokenUsage | null = null;
   private inheritedTotal: TokenUsage | null = null;
+  /** What earlier processes counted, added to each total reported after a restart (see observeTotal). */
+  private carriedTotal: TokenUsage = { input: 0, cachedInput: 0, output: 0, reasoningOutput: 0, total: 0 };
   private contextWindow: number | null = null;
   private firstAt: string | null = null;
   private lastOwnAt: string | null = null;
@@ -1185,8 +1188,15 @@ export class SessionBuilder {
     return this.current;
   }
 
-  private observeTotal(total: TokenUsage | null): void {
-    if (!total) return;
+  private observeTotal(reported: TokenUsage | null): void {
+    if (!reported) return;
+    // Codex counts from zero in each process: a resumed session's or a fork's first report is
+    // below the last one in the file (corpus 0.39.0, 0.63.0, and the demo fork; the format doc
+    // says totals continue). What earlier processes counted is carried, so totals only grow.
+    if (this.lastTotal && reported.total < this.lastTotal.total - this.carriedTotal.total) {
+      this.carriedTotal = this.lastTotal;
+    }
+    const total = add(reported, this.carriedTotal.total > 0 ? this.carriedTotal : null);
     this.lastTotal = total;
     if (this.current) this.current.lastTotal = total;
   }
@@ -1223,13 +1233,12 @@ export class SessionBuilder {
     relativisePatchPaths(turns, str(meta.cwd));
     const startedAt =
       isoTime(meta.timestamp) ?? this.firstAt ?? turns.find((t) => t.startedAt)?.startedAt ?? null;
-    const endedAt =
-      extra.generation <= 1
-        ? this.input.mtimeMs
-          ? new Date(this.input.mtimeMs).toISOString()
-          : null
-        : (this.lastOwnAt ?? startedAt);
-    const durationMs = startedAt && endedAt ? Math.max(0, Date.parse(endedAt) - Date.parse(startedAt)) : null;
+    // Generations 0 and 1 have few or no record times. The file's mtime still orders sessions by
+    // last activity, but it is also when a backup was copied or restored (every 0.1.x and 0.20
+    // session of the corpus "lasted 21 h"), so no duration is taken from it.
+    const ownEnd = extra.generation <= 1 ? this.lastOwnAt : (this.lastOwnAt ?? startedAt);
+    const endedAt = ownEnd ?? (extra.generation <= 1 && this.input.mtimeMs ? new Date(this.input.mtimeMs).toISOString() : null);
+    const durationMs = startedAt && ownEnd ? Math.max(0, Date.parse(ownEnd) - Date.parse(startedAt)) : null;
     const preview = previewOf(turns);
     const threadName = extra.threadName ?? this.threadNameFromEvents ?? text(meta.name);
     const lineage = lineageOf(meta, turns);

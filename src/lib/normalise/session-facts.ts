@@ -40,6 +40,17 @@ export function usage(value: unknown): TokenUsage | null {
   };
 }
 
+export function add(a: TokenUsage, b: TokenUsage | null): TokenUsage {
+  if (!b) return a;
+  return {
+    input: a.input + b.input,
+    cachedInput: a.cachedInput + b.cachedInput,
+    output: a.output + b.output,
+    reasoningOutput: a.reasoningOutput + b.reasoningOutput,
+    total: a.total + b.total,
+  };
+}
+
 export function subtract(a: TokenUsage, b: TokenUsage | null): TokenUsage {
   if (!b) return a;
   const d = (x: number, y: number) => Math.max(0, x - y);
