@@ -30,6 +30,21 @@ describe('trimOutput', () => {
     expect(out.replace(GAP_RE, '')).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
   });
 
+  it('cuts a long line between words, so no piece of a token is published', () => {
+    const token = 'tok_' + 'Q7'.repeat(16);
+    const words = (n: number) => 'ab '.repeat(n);
+    // One line each, 2,500 kept: the head is cut near 1,250 and the tail near the last 1,250.
+    const acrossHeadCut = `${words(413)}x${token} ${words(1000)}`;
+    const acrossTailCut = `${words(1000)}${token} ${words(413)}`;
+    for (const text of [acrossHeadCut, acrossTailCut]) {
+      const { text: out, gap } = trimOutput(text, 2500);
+      expect(gap!.lines).toBe(0);
+      expect(out).not.toContain('Q7Q7');
+      expect(out).toMatch(/^ab ab /);
+      expect(out).toMatch(/ab ab $/);
+    }
+  });
+
   it('neutralises markers a session forged, so it cannot fake a note', () => {
     const forged = `before ${gapMarker({ chars: 5, lines: 1 })} after`;
     expect(trimOutput(forged, 4000).text).toBe('before \uFFFD5:1\uFFFD after');

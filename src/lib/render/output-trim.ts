@@ -51,20 +51,42 @@ function safeIndex(text: string, index: number): number {
   return code >= 0xdc00 && code <= 0xdfff ? index - 1 : index;
 }
 
+/*
+ * A line too long to keep whole is cut between words where it can be: a cut through a token
+ * would publish a piece of it that no rule recognises (the piece after the cut has lost its
+ * prefix), which the hostile-home review found in a tail.
+ */
+const SPACE = /\s/;
+
+/** Just after the last whitespace in `text[from, cut)`, or `cut` when there is none. */
+function wordEnd(text: string, from: number, cut: number): number {
+  if (cut < text.length && SPACE.test(text[cut]!)) return cut;
+  for (let i = cut - 1; i >= from; i--) if (SPACE.test(text[i]!)) return i + 1;
+  return cut;
+}
+
+/** Just after the first whitespace in `text[cut, to)`, or `cut` when there is none. */
+function wordStart(text: string, cut: number, to: number): number {
+  if (cut > 0 && SPACE.test(text[cut - 1]!)) return cut;
+  for (let i = cut; i < to; i++) if (SPACE.test(text[i]!)) return i + 1;
+  return cut;
+}
+
 /**
  * Keeps about `limit` characters of `text`: the head up to a line end within the first half,
- * the tail from a line start within the last half (cut by characters when a line is longer than
- * that), and a gap marker between them. Text within the limit comes back unchanged.
+ * the tail from a line start within the last half (cut between words, or by characters, when a
+ * line is longer than that), and a gap marker between them. Text within the limit comes back
+ * unchanged.
  */
 export function trimOutput(text: string, limit: number): { text: string; gap: OutputGap | null } {
   const clean = text.includes(MARK) ? text.replace(MARK_RE, '\uFFFD') : text;
   if (clean.length <= limit) return { text: clean, gap: null };
   const half = Math.floor(limit / 2);
   let headEnd = clean.lastIndexOf('\n', half - 1) + 1;
-  if (headEnd < half / 2) headEnd = safeIndex(clean, half);
+  if (headEnd < half / 2) headEnd = wordEnd(clean, Math.ceil(half / 2), safeIndex(clean, half));
   let tailStart = clean.indexOf('\n', clean.length - half);
-  tailStart = tailStart === -1 || tailStart >= clean.length - 1 ? safeIndex(clean, clean.length - half) : tailStart + 1;
-  if (clean.length - tailStart < half / 2) tailStart = safeIndex(clean, clean.length - half);
+  const byChars = tailStart === -1 || tailStart >= clean.length - 1 || clean.length - tailStart - 1 < half / 2;
+  tailStart = byChars ? wordStart(clean, safeIndex(clean, clean.length - half), clean.length - Math.ceil(half / 2)) : tailStart + 1;
   const gap: OutputGap = { chars: tailStart - headEnd, lines: countNewlines(clean, headEnd, tailStart) };
   const head = clean.slice(0, headEnd);
   const joint = head === '' || head.endsWith('\n') ? '' : '\n';
