@@ -170,3 +170,34 @@ describe('placeholders', () => {
     }
   });
 });
+
+describe('redact: passwords on command lines and in credential files', () => {
+  const r = createRedactorSync(options);
+  const pw = rand(14);
+  const secret = rand(40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+  const key = 'AK' + 'IA' + rand(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
+
+  it.each([
+    ['mysql, glued', `mysql -u root -p${pw} shop`, 'mysql -u root -p[REDACTED:command-password] shop'],
+    ['mysqldump, quoted', `mysqldump -h db -p"${pw}" shop > dump.sql`, 'mysqldump -h db -p"[REDACTED:command-password]" shop > dump.sql'],
+    ['sshpass', `sshpass -p '${pw}' ssh deploy@host`, "sshpass -p '[REDACTED:command-password]' ssh deploy@host"],
+    ['docker login', `docker login -u bot -p ${pw} registry.example.com`, 'docker login -u bot -p [REDACTED:command-password] registry.example.com'],
+    ['.netrc on one line', `machine api.example.com login bob password ${pw}`, 'machine api.example.com login bob password [REDACTED:command-password]'],
+    ['.netrc, a line of its own', `machine api.example.com\n  login bob\n  password ${pw}\n`, 'machine api.example.com\n  login bob\n  password [REDACTED:command-password]\n'],
+    ['credentials.csv', `User name,Access key ID,Secret access key\nci,${key},${secret}`, 'User name,Access key ID,Secret access key\nci,[REDACTED:aws-access-token],[REDACTED:aws-secret-key]'],
+    ['a URL with no user', `redis://:${pw}@cache:6379/0`, 'redis://:[REDACTED:url-password]@cache:6379/0'],
+  ])('hides %s', (_name, text, expected) => {
+    expect(r.redact(text)).toBe(expected);
+  });
+
+  it.each([
+    'mysql -u root -p shop',
+    'mysql -P 3306 -h db.internal shop',
+    'docker run -p 8080:80 nginx',
+    'ssh -p 2222 deploy@host',
+    'password reset flow is broken again',
+    'the password field is empty',
+  ])('leaves %j alone', (text) => {
+    expect(r.redact(text)).toBe(text);
+  });
+});

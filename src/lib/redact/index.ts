@@ -15,6 +15,7 @@ import { findAsSeen, hasHidden } from './hidden.ts';
 import { GITLEAKS_GLOBAL_ALLOWLIST, GITLEAKS_RULES } from './gitleaks-rules.generated.ts';
 import {
   findAssignments,
+  findCommandPasswords,
   findCutTokens,
   findEmails,
   findHeaders,
@@ -83,7 +84,7 @@ function scanners() {
   return shared;
 }
 
-const OWN_RULES = ['assignment', 'url-password', 'auth-header', 'cookie', 'private-key', 'cut-token', 'prefixed-token', 'email', 'home-path', 'user-name'] as const;
+const OWN_RULES = ['assignment', 'url-password', 'command-password', 'aws-secret-key', 'auth-header', 'cookie', 'private-key', 'cut-token', 'prefixed-token', 'email', 'home-path', 'user-name'] as const;
 
 /** Builds the detectors for the given options (shared by the redactor and the verifier). */
 export function createDetectors(options: Partial<RedactionOptions> = {}): Detectors {
@@ -97,6 +98,8 @@ export function createDetectors(options: Partial<RedactionOptions> = {}): Detect
   const own: Record<(typeof OWN_RULES)[number], (t: string) => Finding[]> = {
     assignment: findAssignments,
     'url-password': (t) => findUrlPasswords(t),
+    'command-password': (t) => findCommandPasswords(t).filter((f) => f.rule === 'command-password'),
+    'aws-secret-key': (t) => findCommandPasswords(t).filter((f) => f.rule === 'aws-secret-key'),
     'auth-header': (t) => findHeaders(t).filter((f) => f.rule === 'auth-header'),
     cookie: (t) => findHeaders(t).filter((f) => f.rule === 'cookie'),
     'private-key': findPrivateKeys,
@@ -115,6 +118,7 @@ export function createDetectors(options: Partial<RedactionOptions> = {}): Detect
         ...gitleaks.scan(text),
         ...findAssignments(text),
         ...findUrlPasswords(text),
+        ...findCommandPasswords(text),
         ...findHeaders(text),
         ...findPrivateKeys(text),
         ...findCutTokens(text),
@@ -221,6 +225,8 @@ function mayHoldSecret(text: string): boolean {
       '-----',
       SECRET_KEY_HINT.source,
       'bearer|basic|cookie|authorization',
+      // Tools that take a password after `-p` (findCommandPasswords).
+      'mysql|mariadb|sshpass|login',
       trieRegex([...new Set([...GITLEAKS_RULES.flatMap((r) => r.keywords), ...TOKEN_PREFIXES.map((p) => p.toLowerCase())])]),
     ].join('|'),
     'i',

@@ -154,7 +154,7 @@ function isTrivial(value: string): boolean {
 // URL passwords, auth headers, cookies
 
 /** After `://`: `user:password@`. Sticky, tried only where `://` occurs (fast on long text). */
-const USERINFO = /([^\s:/@'"`<>\\]{1,200}):([^\s/@'"`<>\\]{1,300})@/y;
+const USERINFO = /([^\s:/@'"`<>\\]{0,200}):([^\s/@'"`<>\\]{1,300})@/y;
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 
 /** `scheme://user:pass@host` → the password only (user and host stay). */
@@ -215,6 +215,43 @@ export function findHeaders(text: string): Finding[] {
     const start = m.index + m[0].length;
     const end = valueTo(start, /[\s'"]/);
     if (end - start >= 3 && !isTrivial(text.slice(start, end))) out.push({ start, end, rule: 'url-password', priority: SECRET });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passwords on command lines and in credential files, and the AWS secret beside its key id
+
+/**
+ * Where tools take a password with no `key=` before it: `mysql -pX` (glued: `-p X` prompts),
+ * `sshpass -p X`, `docker login -p X`, `.netrc`'s `password X`. Found in a hostile-home review,
+ * published whole.
+ */
+const COMMAND_PASSWORD = [
+  /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n]{0,200}?[ \t]-p(?=[^\s-])(['"]?)([^\s'"]{3,200})\1/g,
+  /\bsshpass\b[^\n]{0,50}?[ \t]-p[ \t]*(['"]?)([^\s'"]{3,200})\1/g,
+  /\b(?:docker|podman|nerdctl|helm|oras)[ \t]+(?:registry[ \t]+)?login\b[^\n]{0,200}?[ \t]-p[ \t]+(['"]?)([^\s'"]{3,200})\1/g,
+  /\bmachine[ \t]+\S+[^\n]{0,200}?[ \t]password[ \t]+(['"]?)([^\s'"]{3,200})\1/g,
+  /^[ \t]*password[ \t]+(['"]?)([^\s'"]{3,200})\1[ \t]*$/gm,
+].map((re) => new RegExp(re.source, `${re.flags}d`));
+
+/** `AKIA…` then, on the same line, a 40-character secret (credentials.csv, `aws configure` echo). */
+const AWS_PAIR = /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b[^\S\n]*["']?[,;:| \t][^\S\n]*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g;
+
+/** Passwords given to command-line tools and in `.netrc`; the AWS secret key beside its key id. */
+export function findCommandPasswords(text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const re of COMMAND_PASSWORD) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const [start, end] = m.indices![2]!;
+      if (!isTrivial(m[2]!)) out.push({ start, end, rule: 'command-password', priority: SECRET });
+    }
+  }
+  AWS_PAIR.lastIndex = 0;
+  for (let m = AWS_PAIR.exec(text); m !== null; m = AWS_PAIR.exec(text)) {
+    const end = m.index + m[0].length;
+    out.push({ start: end - 40, end, rule: 'aws-secret-key', priority: SECRET });
   }
   return out;
 }
