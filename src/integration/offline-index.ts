@@ -42,6 +42,9 @@ function textsByImportance(session: Session): string[][] {
   const commands: string[] = [];
   const outputs: string[] = [];
   for (const turn of session.turns) {
+    // A fork's copied turns are its source's words: they make the source findable, not the fork
+    // (the page folds them away and keeps them out of Pagefind's copy).
+    if (turn.inherited) continue;
     for (const item of turn.items) {
       switch (item.kind) {
         case 'user_message':

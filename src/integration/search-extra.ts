@@ -10,6 +10,13 @@ export const SEARCH_EXTRA_SLOT = '<span data-search-extra hidden></span>';
 
 /** A session page's HTML as Pagefind should see it: the slot filled with the session's word digest. */
 export function withSearchExtra(html: string, words: string): string {
-  return html.replace(SEARCH_EXTRA_SLOT, () => `<span data-search-extra hidden>${escapeHtml(words)}</span>`);
+  return html.replace(SEARCH_EXTRA_SLOT, () => `<span data-search-extra hidden data-pagefind-weight="${DIGEST_WEIGHT}">${escapeHtml(words)}</span>`);
 }
+
+/**
+ * The digest repeats the words a page shows and adds those it folds or leaves out. Weighed low,
+ * it makes a page findable by them without ranking it above pages that show the word (a reader
+ * lands where the match is in view).
+ */
+const DIGEST_WEIGHT = 0.2;
 

@@ -6,7 +6,7 @@ describe('search slot', () => {
   it('fills the empty slot with escaped words, only in the indexed copy', () => {
     const page = `<div data-pagefind-body><p>seen</p>${SEARCH_EXTRA_SLOT}</div>`;
     expect(withSearchExtra(page, 'deep words $& <b>')).toBe(
-      '<div data-pagefind-body><p>seen</p><span data-search-extra hidden>deep words $&amp; &lt;b&gt;</span></div>',
+      '<div data-pagefind-body><p>seen</p><span data-search-extra hidden data-pagefind-weight="0.2">deep words $&amp; &lt;b&gt;</span></div>',
     );
   });
 });
@@ -29,5 +29,18 @@ describe('word digest', () => {
     } as never;
     expect(sessionDigest(session)).toBe('fix the build work app please cargo error zanzibarquokka');
     expect(sessionDigest(session, 20)).toBe('fix the build work');
+  });
+
+  it('leaves out a fork\'s copied turns, which the page folds away', () => {
+    const fork = {
+      title: 'Make it stream',
+      threadName: null,
+      cwd: null,
+      turns: [
+        { inherited: true, items: [{ kind: 'user_message', text: 'copied quokkaword' }] },
+        { inherited: false, items: [{ kind: 'user_message', text: 'now stream it' }] },
+      ],
+    } as never;
+    expect(sessionDigest(fork)).toBe('make it stream now');
   });
 });
