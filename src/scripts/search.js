@@ -349,6 +349,7 @@
         if (s.value) filters[s.dataset.searchFilter || s.name] = s.value;
       });
       var sort = sortSelect instanceof HTMLSelectElement ? sortSelect.value : 'relevance';
+      remember(query, filters, sort);
       if (query.trim() === '' && Object.keys(filters).length === 0) {
         out.replaceChildren();
         say.textContent = 'Type words to search the transcripts.';
@@ -396,6 +397,29 @@
         });
     }
 
+    /**
+     * The search page keeps its query, filters and order in its address, so Back from a result
+     * (and a bookmark or a shared link) shows the same search again. The dialog does not: it
+     * opens over other pages.
+     */
+    function remember(/** @type {string} */ query, /** @type {Record<string, string>} */ filters, /** @type {string} */ sort) {
+      if (!form) return;
+      var params = new URLSearchParams();
+      if (query.trim()) params.set('q', query);
+      Object.keys(filters).forEach(function (name) {
+        params.set(name, filters[name]);
+      });
+      if (sort && sort !== 'relevance') params.set('sort', sort);
+      var url = new URL(location.href);
+      url.search = params.toString();
+      if (url.href === location.href) return;
+      try {
+        history.replaceState(history.state, '', url.href);
+      } catch (e) {
+        // Some browsers refuse to change the address of a page opened from disk; nothing is lost.
+      }
+    }
+
     function schedule() {
       clearTimeout(timer);
       timer = setTimeout(update, 150);
@@ -406,7 +430,13 @@
     });
     var params = new URLSearchParams(location.search);
     if (params.get('q') && field.value === '') field.value = params.get('q') || '';
-    if (field.value) update();
+    if (form) {
+      filterSelects.concat(sortSelect ? [sortSelect] : []).forEach(function (/** @type {HTMLSelectElement} */ s) {
+        var wanted = params.get(s === sortSelect ? 'sort' : s.dataset.searchFilter || s.name);
+        if (wanted && Array.prototype.some.call(s.options, function (/** @type {HTMLOptionElement} */ o) { return o.value === wanted; })) s.value = wanted;
+      });
+    }
+    if (field.value || (form && params.toString())) update();
   }
 
   /** @type {any} */ (window).codexArchiveSearch = { attach: attach };

@@ -124,6 +124,16 @@ describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) 
       const dates = await results.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime') ?? ''));
       return dates.length === narrowed && dates.every((d, i) => i === 0 || dates[i - 1]! >= d);
     }).toBe(true);
+    // Back from a result shows the same search again: query, filter, order and results.
+    const firstHref = await results.locator('a').first().getAttribute('href');
+    await results.locator('a').first().click();
+    await page.waitForURL((url) => url.pathname.includes('/s/'), { timeout: 10_000 });
+    await page.goBack();
+    await expect.poll(() => page.locator('main [data-search-input]').inputValue(), { timeout: 10_000 }).toBe('tests');
+    expect(await page.locator('select[data-search-filter="project"]').inputValue()).toBe('github.com/maya-okafor/quillpad');
+    expect(await page.locator('select[data-search-sort]').inputValue()).toBe('date-desc');
+    await expect.poll(async () => results.count(), { timeout: 15_000 }).toBe(narrowed);
+    expect(await results.locator('a').first().getAttribute('href')).toBe(firstHref);
     await page.close();
     expect(problems.csp).toEqual([]);
     expect(problems.errors).toEqual([]);
