@@ -406,8 +406,8 @@
       if (!form) return;
       var params = new URLSearchParams();
       if (query.trim()) params.set('q', query);
-      Object.keys(filters).forEach(function (name) {
-        params.set(name, filters[name]);
+      Object.entries(filters).forEach(function (entry) {
+        params.set(entry[0], entry[1]);
       });
       if (sort && sort !== 'relevance') params.set('sort', sort);
       var url = new URL(location.href);
