@@ -201,3 +201,27 @@ describe('redact: passwords on command lines and in credential files', () => {
     expect(r.redact(text)).toBe(text);
   });
 });
+
+describe('redact: the default home folder', () => {
+  const withHome = <T>(home: string, f: () => T): T => {
+    const saved = process.env.HOME;
+    process.env.HOME = home; // os.homedir() reads HOME first
+    try {
+      return f();
+    } finally {
+      process.env.HOME = saved;
+    }
+  };
+
+  it('shows a personal home as ~', () => {
+    expect(withHome('/home/alice-k', () => createRedactorSync({ userName: null }).redact('cd /home/alice-k/src/app'))).toBe('cd ~/src/app');
+  });
+
+  it('leaves /root and other homes that name no one, such as multi-agent paths under /root', () => {
+    for (const home of ['/root', '/home/runner']) {
+      const text = `spawned ${home}/repo_check from ${home}`;
+      expect(withHome(home, () => createRedactorSync({ userName: null }).redact(text)), home).toBe(text);
+    }
+    expect(createRedactorSync({ homeDir: '/root', userName: null }).redact('cd /root/app')).toBe('cd ~/app');
+  });
+});

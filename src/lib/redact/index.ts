@@ -89,7 +89,7 @@ const OWN_RULES = ['assignment', 'url-password', 'command-password', 'aws-secret
 /** Builds the detectors for the given options (shared by the redactor and the verifier). */
 export function createDetectors(options: Partial<RedactionOptions> = {}): Detectors {
   const { secretlint, gitleaks } = scanners();
-  const home = options.homeDir === undefined ? safe(() => homedir()) : options.homeDir;
+  const home = homeOf(options);
   let user = options.userName === undefined ? safe(() => userInfo().username) : options.userName;
   if (options.userName === undefined && user && (GENERIC_USERS.has(user.toLowerCase()) || user.length < 3)) user = null;
   if (user && user.length < 2) user = null;
@@ -147,6 +147,18 @@ export function createDetectors(options: Partial<RedactionOptions> = {}): Detect
       return f(text);
     },
   };
+}
+
+/**
+ * The home folder to show as `~`. The default is this machine's, unless it names no one: `/root`
+ * (a container's build) says nothing about the user, and Codex's multi-agent paths start with
+ * `/root` too (`/root/repo_check`), which `~` would have rewritten.
+ */
+function homeOf(options: Partial<RedactionOptions>): string | null {
+  if (options.homeDir !== undefined) return options.homeDir;
+  const home = safe(() => homedir());
+  const last = home?.split(/[\\/]/).filter(Boolean).at(-1) ?? '';
+  return home && GENERIC_USERS.has(last.toLowerCase()) ? null : home;
 }
 
 function safe<T>(f: () => T): T | null {
@@ -254,7 +266,7 @@ export function createRedactorSync(options: Partial<RedactionOptions> = {}): Red
     const findings = clipToGaps(detectors.find(scanCopy(text, ranges)), ranges);
     return applyFindings(text, findings);
   };
-  const home = options.homeDir === undefined ? safe(() => homedir()) : options.homeDir;
+  const home = homeOf(options);
   const redact = (text: string): string => {
     if (typeof text !== 'string' || text.length < 3) return text;
     // Hidden characters can split a token into runs too short for the test: read those whole.
