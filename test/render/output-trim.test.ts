@@ -101,7 +101,7 @@ describe('the note where output was left out', () => {
   it('says how much and where the whole output is, escaped and out of the search index', () => {
     const view = outputView(trimOutput(log(3000), 4000).text, { line: 42 })!;
     const html = view.headHtml + view.middleHtml + view.tailHtml;
-    expect(html).toMatch(/<span class="output-gap" data-pagefind-ignore="all">\[… [\d,]+ characters, [\d,]+ lines not published here; the rollout file holds it whole \(from line 42\) …\]<\/span>/);
+    expect(html).toMatch(/<span class="output-gap" data-pagefind-ignore="all">\[… [\d,]+ characters, [\d,]+ lines not published here; they are in the rollout file, from its line 42 …\]<\/span>/);
     expect(html).not.toContain('\uFDD0');
   });
 });

@@ -137,8 +137,10 @@ export function trimSessionOutputs(session: Session, limit: number): { session: 
 export function gapNoteHtml(html: string, line: number | null): string {
   if (!html.includes(MARK)) return html;
   return html.replace(GAP_RE, (_, chars: string, lines: string) => {
-    // The item's line is its call (or its completed record); the output is there or after it.
-    const where = line ? `the rollout file holds it whole (from line ${line})` : 'the rollout file holds it whole';
+    // What we left out is in the file as Codex wrote it (which may itself have cut the output,
+    // so "whole" would overclaim). The line is the item's record in the file (its call or its
+    // completed record; the output is there or after it), not a line of the output.
+    const where = line ? `they are in the rollout file, from its line ${line}` : 'they are in the rollout file';
     const size = `${plural(Number(chars), 'character')}${Number(lines) > 0 ? `, ${plural(Number(lines), 'line')}` : ''}`;
     return `<span class="output-gap" data-pagefind-ignore="all">[… ${size} not published here; ${where} …]</span>`;
   });
