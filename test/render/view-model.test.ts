@@ -153,6 +153,11 @@ describe('session views', () => {
     expect(view.resumeCommand).toBe('codex resume 019a0000-0000-7000-8000-000000000001');
   });
 
+  test('offers no resume command for files from CLIs without one (before the envelope format)', () => {
+    for (const generation of [0, 1] as const) expect(headerView({ ...SESSION, generation }).resumeCommand).toBeNull();
+    expect(headerView({ ...SESSION, generation: 3 }).resumeCommand).toBe('codex resume 019a0000-0000-7000-8000-000000000001');
+  });
+
   test('a repository URL that is not https or git@ is not linked', () => {
     const view = headerView({ ...SESSION, git: { commit: null, branch: null, repositoryUrl: 'javascript:alert(1)' } });
     expect(view.facts.find((f) => f.term === 'Repository')!.href).toBeNull();

@@ -100,7 +100,8 @@ export function headerView(session: Session, options: { hrefForSession?: HrefFor
     badges,
     facts,
     lineage,
-    resumeCommand: `codex resume ${session.id}`,
+    // Files before the {timestamp,type,payload} envelope come from CLIs with no `codex resume`.
+    resumeCommand: session.generation >= 2 ? `codex resume ${session.id}` : null,
     noticeHtml: session.notice ? safeText(session.notice) : null,
     diagnosticsText: session.diagnostics.length > 0 ? `${plural(session.diagnostics.length, 'problem')} while reading this file` : null,
   };
