@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageRef, Item, Session } from '../../lib/model/session.ts';
+import { publishableImage, type RasterType } from '../../lib/render/image-bytes.ts';
 import type { CollapseOptions } from '../../lib/render/output.ts';
 import { sourceName } from '../../lib/render/session-view.ts';
 import { CONTEXT_PREVIEW_CHARS } from '../../lib/render/view-model.ts';
@@ -26,7 +27,7 @@ import { outputOf, prepareSession, type PrepOptions } from './session-prep.ts';
 export { scrubExcluded, sessionFacts } from './session-prep.ts';
 
 /** Raster types we turn into files; anything else (e.g. SVG) is not published. */
-const IMAGE_TYPES: Record<string, string> = { png: 'png', jpeg: 'jpg', jpg: 'jpg', gif: 'gif', webp: 'webp', avif: 'avif' };
+const IMAGE_TYPES: Record<string, RasterType> = { png: 'png', jpeg: 'jpg', jpg: 'jpg', gif: 'gif', webp: 'webp', avif: 'avif' };
 const DATA_URL = /^data:image\/([a-z]+);base64,([A-Za-z0-9+/=\s]+)$/i;
 
 
@@ -158,7 +159,8 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     if (!match || !ext) return null;
     // `astro dev` has no output folder to write to: show the inline image as it is.
     if (!building || !outDir) return image.url;
-    const bytes = Buffer.from(match[2]!.replace(/\s+/g, ''), 'base64');
+    const bytes = publishableImage(Buffer.from(match[2]!.replace(/\s+/g, ''), 'base64'), ext);
+    if (!bytes) return null;
     const rel = assetPath('img', bytes, ext);
     if (writeOnce(outDir, rel, bytes)) state.report.assets.images++;
     keepAsset(rel);
