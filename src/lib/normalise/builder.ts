@@ -416,6 +416,8 @@ export class SessionBuilder {
           .filter((s): s is string => !!s);
         // `content` holds raw text only for models whose reasoning may be shown (never reasoning_text).
         for (const c of arr(p.content)) if (isObj(c) && c.type === 'text' && str(c.text)) summary.push(str(c.text)!);
+        const shown = new Set(summary.map((t) => t.trim()));
+        this.answerCandidates = this.answerCandidates.filter((c) => !(c.item.kind === 'reasoning' && shown.has(c.item.summary.join('\n').trim())));
         if (summary.length === 0) return true; // encrypted-only reasoning: nothing a reader may see
         this.addItem({ ...this.base(line, at), kind: 'reasoning', summary, durationMs: num(p.duration_ms) });
         return true;
@@ -627,6 +629,19 @@ export class SessionBuilder {
     const item: Item = { ...this.base(line, at), kind: 'user_message', text: request, images };
     this.promptsFromEvents.add(item);
     this.addItem(item, { startsTurn: true });
+  }
+
+  /**
+   * A reasoning summary event, like an answer event, comes before its response item: held the
+   * same way, it shows only when the item never came (a session killed while the model was
+   * still thinking: corpus 0.39.0, killed-sigkill).
+   */
+  private onAgentReasoningEvent(p: Obj, at: string | null, line: number): void {
+    const text = str(p.text) ?? '';
+    if (!text.trim()) return;
+    const draft = this.turnFor(at);
+    const item: Item = { ...this.base(line, at), kind: 'reasoning', summary: [text], durationMs: null };
+    this.answerCandidates.push({ draft, index: draft.turn.items.length, item });
   }
 
   /** An answer event comes before its response item: hold it until the turn ends, then show it only if unmirrored. */
@@ -885,6 +900,8 @@ export class SessionBuilder {
         this.onAgentMessageEvent(p, at, line);
         return true;
       case 'agent_reasoning':
+        this.onAgentReasoningEvent(p, at, line);
+        return true;
       case 'agent_reasoning_raw_content':
       case 'agent_reasoning_section_break':
       case 'web_search_end':
