@@ -27,6 +27,16 @@ const VARIANTS: Record<string, ItemModel> = {
   'assistant-commentary': { ...ITEMS.assistant_message, id: 'a2', phase: 'commentary', text: 'Looking at the tests.' },
   'reasoning-empty': { ...ITEMS.reasoning, id: 'r2', summary: [], durationMs: null },
   'mcp-error': { ...ITEMS.mcp, id: 'm2', isError: true, result: 'permission denied' },
+  'assistant-sources': {
+    ...ITEMS.assistant_message,
+    id: 'a3',
+    phase: 'final_answer',
+    text: 'Sessions are JSON Lines files (docs).',
+    sources: [
+      { url: 'https://example.com/docs/sessions', title: 'Docs <b>sessions</b>' },
+      { url: 'javascript:alert(1)', title: null },
+    ],
+  },
   'web-search-open-page': { ...ITEMS.web_search, id: 'w2', action: 'open_page', query: null, url: 'javascript:alert(1)' },
   'unknown-truncated': { ...ITEMS.unknown, id: 'x2', truncated: true },
 };

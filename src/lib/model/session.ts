@@ -54,6 +54,8 @@ export const AssistantMessageItem = z.object({
   phase: z.string().nullable(),
   /** `system` for generation-0 UI notices, else `assistant`. */
   role: z.string(),
+  /** Web pages the answer cites (`url_citation` annotations), in order, each once. */
+  sources: z.array(z.object({ url: z.string(), title: z.string().nullable() })).optional(),
 });
 
 export const ReasoningItem = z.object({

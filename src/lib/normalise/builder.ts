@@ -23,6 +23,7 @@ import {
 import { recordKind, type LineRecord } from './records.ts';
 import {
   add,
+  citedSources,
   ENCRYPTED_MESSAGE,
   firstTurnContextCwd,
   gitOf,
@@ -541,7 +542,8 @@ export class SessionBuilder {
         return;
       }
       this.answerCandidates = this.answerCandidates.filter((c) => !(c.item.kind === 'assistant_message' && c.item.text.trim() === joined.trim()));
-      this.addItem({ ...this.base(line, at), kind: 'assistant_message', text: joined, phase: str(p.phase), role });
+      const sources = citedSources(parts);
+      this.addItem({ ...this.base(line, at), kind: 'assistant_message', text: joined, phase: str(p.phase), role, ...(sources.length ? { sources } : {}) });
       return;
     }
     this.onUserMessage(parts, at, line);

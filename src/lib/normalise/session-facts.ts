@@ -211,3 +211,16 @@ export function reviewOutput(value: unknown): string {
     .map((f) => `- ${str(f.title) ?? 'finding'}${str(f.body) ? `: ${str(f.body)}` : ''}`);
   return [str(out.overall_explanation), ...findings].filter(Boolean).join('\n') || 'No findings.';
 }
+
+/** The web pages an answer's parts cite (`annotations` of type `url_citation`), each URL once. */
+export function citedSources(parts: readonly Obj[]): { url: string; title: string | null }[] {
+  const seen = new Map<string, string | null>();
+  for (const part of parts) {
+    for (const a of arr(part.annotations)) {
+      if (!isObj(a) || a.type !== 'url_citation') continue;
+      const url = str(a.url);
+      if (url && !seen.has(url)) seen.set(url, str(a.title));
+    }
+  }
+  return [...seen].map(([url, title]) => ({ url, title }));
+}

@@ -173,6 +173,8 @@ export function assistantMessageView(item: ItemOf<'assistant_message'>) {
   return {
     frame: frameView(item, system ? 'System notice' : 'Codex'),
     html: renderMarkdown(item.text),
+    // Linked only when http(s); a title or the URL as text otherwise.
+    sources: (item.sources ?? []).map((s) => ({ href: /^https?:\/\//i.test(s.url.trim()) ? s.url.trim() : null, titleHtml: safeText(s.title ?? s.url), urlHtml: s.title ? safeText(s.url) : null })),
     phaseText: phase,
     phaseClass: item.phase === 'commentary' ? 'phase-commentary' : item.phase === 'final_answer' ? 'phase-final' : '',
   };
