@@ -91,3 +91,25 @@ describe('verifier: tokens split in the published page', () => {
     expect(scanText(`<td>${a}</td><td>${b}</td>`, 't.html')).toEqual([]);
   });
 });
+
+describe('redact: tokens split by markdown that renders as nothing', () => {
+  const f = githubFake();
+  const [a, b] = [f.value.slice(0, 12), f.value.slice(12)];
+  it.each([
+    ['bold inside', `use ${a}**${b}** now`],
+    ['emphasis inside', `use ${a}*${b}* now`],
+    ['strike inside', `use ${a}~~${b}~~ now`],
+    ['escaped underscore', `use ${f.value.replace('_', '\\_')} now`],
+    ['character reference', `use &#${f.value.charCodeAt(0)};${f.value.slice(1)} now`],
+    ['hex character reference', `use &#x${f.value.charCodeAt(0).toString(16)};${f.value.slice(1)} now`],
+    ['JSON unicode escape', `use \\u00${f.value.charCodeAt(0).toString(16)}${f.value.slice(1)} now`],
+  ])('hides a token with %s', (_how, text) => {
+    const out = redactor.redact(text);
+    expect(leaks(out, f.random)).toEqual([]);
+    expect(out).toMatch(/^use \[REDACTED:[a-z0-9._/-]+\]\S* now$/);
+  });
+
+  it('leaves markdown alone where it splits no token', () => {
+    for (const text of ['a **bold** word, 2*3*4, snake\\_case and &#169; 2026', 'x = a*b + c**2']) expect(redactor.redact(text)).toBe(text);
+  });
+});

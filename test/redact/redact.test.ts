@@ -185,6 +185,7 @@ describe('redact: passwords on command lines and in credential files', () => {
     ['.netrc on one line', `machine api.example.com login bob password ${pw}`, 'machine api.example.com login bob password [REDACTED:command-password]'],
     ['.netrc, a line of its own', `machine api.example.com\n  login bob\n  password ${pw}\n`, 'machine api.example.com\n  login bob\n  password [REDACTED:command-password]\n'],
     ['credentials.csv', `User name,Access key ID,Secret access key\nci,${key},${secret}`, 'User name,Access key ID,Secret access key\nci,[REDACTED:aws-access-token],[REDACTED:aws-secret-key]'],
+    ['an AWS secret after its key id and a label', `aws ${key} key ${secret} ok`, 'aws [REDACTED:aws-access-token] key [REDACTED:aws-secret-key] ok'],
     ['a URL with no user', `redis://:${pw}@cache:6379/0`, 'redis://:[REDACTED:url-password]@cache:6379/0'],
   ])('hides %s', (_name, text, expected) => {
     expect(r.redact(text)).toBe(expected);

@@ -235,8 +235,13 @@ const COMMAND_PASSWORD = [
   /^[ \t]*password[ \t]+(['"]?)([^\s'"]{3,200})\1[ \t]*$/gm,
 ].map((re) => new RegExp(re.source, `${re.flags}d`));
 
-/** `AKIA…` then, on the same line, a 40-character secret (credentials.csv, `aws configure` echo). */
-const AWS_PAIR = /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b[^\S\n]*["']?[,;:| \t][^\S\n]*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g;
+/**
+ * `AKIA…` then, on the same line, a 40-character secret (credentials.csv, `aws configure` echo),
+ * perhaps after a short label (`key`, `secret:`). The id is matched as the redactor may already
+ * have hidden it (`[REDACTED:…]`), since a pass reads the text its previous pass wrote.
+ */
+const AWS_PAIR =
+  /(?:\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b|\[REDACTED:(?:aws-access-token|secretlint-aws|prefixed-token)\])[^\S\n]*["']?[,;:| \t][^\S\n]*["']?(?:[A-Za-z_-]{1,24}[^\S\n]*[:=]?[^\S\n]*["']?)?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g;
 
 /** Passwords given to command-line tools and in `.netrc`; the AWS secret key beside its key id. */
 export function findCommandPasswords(text: string): Finding[] {
