@@ -52,6 +52,13 @@ describe('redact: tokens split by what a reader does not see', () => {
     expect(spans).toEqual([{ start: 2, end: 2 + f.value.length + 1, rule: 'x', priority: 1 }]);
   });
 
+  it('hides a token a colour code is glued to', () => {
+    for (const f of fakes().filter((x) => !x.context)) {
+      const out = redactor.redact(`\u001b[1;31m${f.value}\u001b[0m and \u001b[32m${f.value}\u001b[0m`);
+      expect(leaks(seen(out), f.random), f.kind).toEqual([]);
+    }
+  });
+
   it('is idempotent and leaves text without hidden characters alone', () => {
     const f = githubFake();
     const text = `x \u001b[31m${f.value.slice(0, 8)}\u001b[0m${f.value.slice(8)} y`;
@@ -64,8 +71,12 @@ describe('redact: tokens split by what a reader does not see', () => {
   it('maps every kept character back to its place', () => {
     const text = 'a\u001b[1mb\u200bc\u001b]0;title\u0007d';
     const u = unhidden(text)!;
-    expect(u.text).toBe('abcd');
-    expect([...u.at].map((i) => text[i])).toEqual(['a', 'b', 'c', 'd']);
+    expect(u.text).toBe('abcd\n');
+    expect([...u.at].slice(0, 4).map((i) => text[i])).toEqual(['a', 'b', 'c', 'd']);
+    // Only the lines where something splits a token are read again.
+    const log = `\u001b[32mok\u001b[0m test 1\nplain\nfound ${text}\n\u001b[32mok\u001b[0m test 2`;
+    expect(unhidden(log)!.text).toBe('found abcd\n');
+    expect(unhidden('\u001b[32mok\u001b[0m 12 passed\n\u001b[31mFAIL\u001b[0m 1')).toBeNull();
   });
 });
 

@@ -3,81 +3,108 @@
  * markdown markup that renders as nothing inside a word.
  *
  * A token with one of them inside shows whole on the page but matches no rule: `grep --color`
- * wraps the match in colour codes (`\x1b[01;31mghp_\x1b[m…`), a soft hyphen or zero-width space
- * can sit in any pasted text, and in a message `npm_abc**def**`, `npm\_abc` or `&#110;pm_abc`
- * render as one token. Pages drop escape sequences, print invisible characters as they are and
- * render markdown, so the detectors also read the text as it will look, and a finding there
- * covers the whole token in the text as written. (Markdown seen this way in text that is not
- * markdown only adds findings: a second reading never removes one.)
+ * wraps the match in colour codes (`ghp_\x1b[m\x1b[K…`), a soft hyphen or zero-width space can
+ * sit in any pasted text, and in a message `npm_abc**def**`, `npm\_abc` or `&#110;pm_abc` render
+ * as one token. Pages drop escape sequences, print invisible characters as they are and render
+ * markdown, so the detectors also read such lines as they will look, and a finding there covers
+ * the whole token in the text as written. (Markdown seen this way in text that is not markdown
+ * only adds findings: a second reading never removes one.)
  */
 import type { Finding } from './findings.ts';
 
-// Escape sequences as src/lib/render/ansi.ts drops or renders them (CSI incl. colours, OSC, the
-// two-character forms, the one-byte CSI), then soft hyphen, Mongolian vowel separator,
-// zero-width and directional marks, word joiner and invisible operators, byte order mark; then
-// emphasis markers between two word characters, a backslash before `_`, `*` or `~` (how
-// markdown escapes them inside an identifier), numeric character references, and JSON's `\uXXXX`
-// (JSON inside a JSON string: tool arguments and results).
-const HIDDEN =
-  // eslint-disable-next-line no-control-regex
-  /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B(?:[@-Z\\^_]|[ -/]+[0-~])|\u009B[0-?]*[ -/]*[@-~]|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+|(?<=\w)(?:\*{1,3}|~~)(?=\w)|\\(?=[_*~])|&#(?:(\d{1,7})|[xX]([0-9a-fA-F]{1,6}));|\\u([0-9a-fA-F]{4})/g;
-const HAS_HIDDEN =
-  // eslint-disable-next-line no-control-regex
-  /[\u001B\u009B\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\w(?:\*{1,3}|~~)\w|\\[_*~]|&#[\dxX]|\\u[0-9a-fA-F]{4}/;
+// Escape sequences as src/lib/render/ansi.ts drops or renders them: CSI (colours included),
+// OSC, the two-character forms, the one-byte CSI.
+const ESCAPE = String.raw`\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B(?:[@-Z\\^_]|[ -/]+[0-~])|\u009B[0-?]*[ -/]*[@-~]`;
+// Soft hyphen, Mongolian vowel separator, zero-width and directional marks, word joiner and
+// invisible operators, byte order mark.
+const INVISIBLE = String.raw`[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]`;
+/** Characters tokens are made of (findings.ts's TOKEN_CHAR). */
+const T = String.raw`[A-Za-z0-9+/=_\-.~]`;
 
-/** True when `text` holds something a reader would not see as written. */
-export function hasHidden(text: string): boolean {
-  return HAS_HIDDEN.test(text);
+const ESCAPES = new RegExp(ESCAPE, 'g');
+
+/** `text` with its escape sequences blanked to spaces: same offsets, and a colour code glued to a token no longer hides where it starts (`\x1b[31mghp_…` read as `mghp_…`). */
+function blankEscapes(text: string): string {
+  return text.includes('\u001B') || text.includes('\u009B') ? text.replace(ESCAPES, (m) => ' '.repeat(m.length)) : text;
 }
 
-/** `text` as seen, and for each of its characters where it starts and ends in `text`. */
+/**
+ * What splits a token: escape sequences or invisible characters with token characters on both
+ * sides, emphasis markers between word characters, a backslash before `_`, `*` or `~` (how
+ * markdown escapes them inside an identifier), numeric character references, JSON's `\uXXXX`
+ * (JSON inside a JSON string: tool arguments and results). Colour codes around whole words,
+ * most of a coloured log, split nothing.
+ */
+const SPLIT = new RegExp(String.raw`${T}(?:${ESCAPE}|${INVISIBLE})+${T}|\w(?:\*{1,3}|~~)\w|\\[_*~]|&#[\dxX]|\\u[0-9a-fA-F]{4}`, 'g');
+
+/** What a line that splits a token loses when read as seen; numeric references and `\u` escapes become their character. */
+const HIDDEN = new RegExp(
+  String.raw`${ESCAPE}|${INVISIBLE}+|(?<=\w)(?:\*{1,3}|~~)(?=\w)|\\(?=[_*~])|&#(?:(\d{1,7})|[xX]([0-9a-fA-F]{1,6}));|\\u([0-9a-fA-F]{4})`,
+  'g',
+);
+
+/** The lines of `text` that split a token, as seen, and for each character where it starts and ends in `text`. */
 export interface Unhidden {
   text: string;
   at: Int32Array;
   to: Int32Array;
 }
 
-/** `text` as a reader sees it, or null when nothing in it is hidden. */
+/**
+ * The lines of `text` where something hidden splits a token, as a reader sees them, one per
+ * line; null when there are none. A token never spans a line, so only those lines are read again.
+ */
 export function unhidden(text: string): Unhidden | null {
-  if (!hasHidden(text)) return null;
-  const at = new Int32Array(text.length);
-  const to = new Int32Array(text.length);
+  SPLIT.lastIndex = 0;
+  let split = SPLIT.exec(text);
+  if (split === null) return null;
+  const at: number[] = [];
+  const to: number[] = [];
   const parts: string[] = [];
-  let length = 0;
-  let pos = 0;
-  const keep = (end: number) => {
-    for (let i = pos; i < end; i++) {
-      at[length] = i;
-      to[length++] = i + 1;
+  const keep = (from: number, end: number) => {
+    for (let i = from; i < end; i++) {
+      at.push(i);
+      to.push(i + 1);
     }
-    parts.push(text.slice(pos, end));
+    parts.push(text.slice(from, end));
   };
-  HIDDEN.lastIndex = 0;
-  for (let m = HIDDEN.exec(text); m !== null; m = HIDDEN.exec(text)) {
-    keep(m.index);
-    pos = m.index + m[0].length;
-    const code = m[1] !== undefined ? Number(m[1]) : m[2] !== undefined || m[3] !== undefined ? parseInt(m[2] ?? m[3]!, 16) : null;
-    if (code !== null) {
+  while (split !== null) {
+    const start = text.lastIndexOf('\n', split.index) + 1;
+    // An OSC sequence may run over a line end: the line read again ends after the split.
+    const newline = text.indexOf('\n', split.index + split[0].length - 1);
+    const end = newline < 0 ? text.length : newline;
+    let pos = start;
+    HIDDEN.lastIndex = start;
+    for (let m = HIDDEN.exec(text); m !== null && m.index < end; m = HIDDEN.exec(text)) {
+      keep(pos, m.index);
+      pos = m.index + m[0].length;
+      const code = m[1] !== undefined ? Number(m[1]) : m[2] !== undefined || m[3] !== undefined ? parseInt(m[2] ?? m[3]!, 16) : null;
+      if (code === null) continue;
       // A reference or escape stands for one character (an invalid one for U+FFFD, as in HTML).
       const char = code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\uFFFD';
       for (let k = 0; k < char.length; k++) {
-        at[length] = m.index;
-        to[length++] = pos;
+        at.push(m.index);
+        to.push(pos);
       }
       parts.push(char);
     }
+    keep(Math.min(pos, end), end);
+    parts.push('\n');
+    at.push(end);
+    to.push(end);
+    SPLIT.lastIndex = Math.max(end + 1, pos);
+    split = SPLIT.exec(text);
   }
-  keep(text.length);
-  return { text: parts.join(''), at: at.subarray(0, length), to: to.subarray(0, length) };
+  return { text: parts.join(''), at: Int32Array.from(at), to: Int32Array.from(to) };
 }
 
 /**
- * Findings of `find` on `text`, and those it makes only on the text as a reader sees it, moved
- * back onto `text` (a token split by hidden characters is covered from its first character to
- * its last, with what hides inside).
+ * Findings of `find` on `text` (its escape sequences blanked), and those it makes only on the lines as a reader sees them,
+ * moved back onto `text` (a token split by hidden characters is covered from its first
+ * character to its last, with what hides inside).
  */
 export function findAsSeen(find: (text: string) => Finding[], text: string): Finding[] {
-  const found = find(text);
+  const found = find(blankEscapes(text));
   const seen = unhidden(text);
   if (!seen) return found;
   for (const f of find(seen.text)) {
@@ -85,4 +112,10 @@ export function findAsSeen(find: (text: string) => Finding[], text: string): Fin
     found.push({ ...f, start: seen.at[f.start]!, end: seen.to[f.end - 1]! });
   }
   return found;
+}
+
+/** True when `text` holds a token a reader sees whole but that is not whole as written. */
+export function hasHidden(text: string): boolean {
+  SPLIT.lastIndex = 0;
+  return SPLIT.test(text);
 }

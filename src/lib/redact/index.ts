@@ -128,7 +128,7 @@ export function createDetectors(options: Partial<RedactionOptions> = {}): Detect
       ];
   };
   return {
-    find: (text) => findAsSeen(findAll, text),
+    find: findAll,
     ruleIds: { secretlint: secretlint.ruleIds, gitleaks: gitleaks.ruleIds, own: OWN_RULES },
     findPrivacy(text) {
       const homes = own['home-path'](text);
@@ -263,7 +263,7 @@ export function createRedactorSync(options: Partial<RedactionOptions> = {}): Red
   };
   const pass = (text: string) => {
     const ranges = placeholderRanges(text);
-    const findings = clipToGaps(detectors.find(scanCopy(text, ranges)), ranges);
+    const findings = clipToGaps(findAsSeen(detectors.find, scanCopy(text, ranges)), ranges);
     return applyFindings(text, findings);
   };
   const home = homeOf(options);

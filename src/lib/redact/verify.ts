@@ -120,10 +120,28 @@ function decodeEntities(s: string): string {
   });
 }
 
-/** An opening colour span of rendered terminal output (`<span class=a31>`, `<span class="a1 a31">`). */
-const ANSI_SPAN = /<span class="?a\d/;
-/** Colour spans and every closing span: what goes between a token's visible pieces. */
-const ANSI_SPAN_G = /<span class="?a\d[^>]*>|<\/span>/g;
+/**
+ * What splits a token on a page that the reader still sees whole: the colour spans of rendered
+ * terminal output (`<span class=a31>`, src/lib/render/ansi.ts) and invisible characters (see
+ * hidden.ts), with token characters on both sides (spans around whole words split nothing).
+ */
+const SEEN_SPLIT = /[A-Za-z0-9+/=_\-.~](?:<span class="?a\d[^>]*>|<\/span>|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF])+[A-Za-z0-9+/=_\-.~]/;
+const MAY_SPLIT = /<span class="?a\d|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+const SEEN_SPLIT_G = /<span class="?a\d[^>]*>|<\/span>|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+/g;
+
+/**
+ * The lines of a page where something splits a token, as seen, the others empty (so line
+ * numbers stay); null when there are none. A token never spans a line, so only those lines
+ * are read again.
+ */
+function seenLines(text: string): string | null {
+  // Most pages have neither: a literal search rules them out before the costlier pattern.
+  if (!MAY_SPLIT.test(text) || !SEEN_SPLIT.test(text)) return null;
+  return text
+    .split('\n')
+    .map((line) => (MAY_SPLIT.test(line) && SEEN_SPLIT.test(line) ? line.replace(SEEN_SPLIT_G, '') : ''))
+    .join('\n');
+}
 
 /** A scanner for one set of options: the detectors are built once, not once per text. */
 function makeScanner(options: VerifyOptions = {}): (text: string, file: string) => VerifyFinding[] {
@@ -134,9 +152,8 @@ function makeScanner(options: VerifyOptions = {}): (text: string, file: string) 
     const seen = new Set<string>();
     // HTML escapes quotes; scan the text as written and with entities decoded (lines stay the same).
     const variants = /&(?:quot|amp|#\d+|#x[0-9a-f]+);/i.test(text) ? [text, decodeEntities(text)] : [text];
-    // Terminal colours become spans (src/lib/render/ansi.ts), which can fall inside a token the
-    // reader sees whole: read coloured output as it is seen too.
-    if (ANSI_SPAN.test(text)) variants.push(variants.at(-1)!.replace(ANSI_SPAN_G, ''));
+    const asSeen = seenLines(variants.at(-1)!);
+    if (asSeen !== null) variants.push(asSeen);
     for (const t of variants) {
       const ranges = placeholderRanges(t);
       const findings = clipToGaps(detectors.find(scanCopy(t, ranges)), ranges);
