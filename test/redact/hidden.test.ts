@@ -59,6 +59,14 @@ describe('redact: tokens split by what a reader does not see', () => {
     }
   });
 
+  it('never loses a token that the text as written shows, whatever the escape sequences around it', () => {
+    // From the hostile home: a one-byte CSI, then JSON's \n glued to the token. Read as a
+    // terminal would, the CSI swallows the token's first letter; read as written, it is there.
+    const f = githubFake();
+    const out = redactor.redact(`del c1\u009b\\n${f.value} and \u001b[ ${f.value}`);
+    expect(leaks(out, f.random)).toEqual([]);
+  });
+
   it('is idempotent and leaves text without hidden characters alone', () => {
     const f = githubFake();
     const text = `x \u001b[31m${f.value.slice(0, 8)}\u001b[0m${f.value.slice(8)} y`;

@@ -21,21 +21,15 @@ const INVISIBLE = String.raw`[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206
 /** Characters tokens are made of (findings.ts's TOKEN_CHAR). */
 const T = String.raw`[A-Za-z0-9+/=_\-.~]`;
 
-const ESCAPES = new RegExp(ESCAPE, 'g');
-
-/** `text` with its escape sequences blanked to spaces: same offsets, and a colour code glued to a token no longer hides where it starts (`\x1b[31mghp_…` read as `mghp_…`). */
-function blankEscapes(text: string): string {
-  return text.includes('\u001B') || text.includes('\u009B') ? text.replace(ESCAPES, (m) => ' '.repeat(m.length)) : text;
-}
-
 /**
  * What splits a token: escape sequences or invisible characters with token characters on both
- * sides, emphasis markers between word characters, a backslash before `_`, `*` or `~` (how
+ * sides, escape sequences glued to the start of a long token-like run (`\x1b[31mghp_…` reads
+ * as `mghp_…`, with no word boundary for the rules to start at), emphasis markers between word characters, a backslash before `_`, `*` or `~` (how
  * markdown escapes them inside an identifier), numeric character references, JSON's `\uXXXX`
  * (JSON inside a JSON string: tool arguments and results). Colour codes around whole words,
  * most of a coloured log, split nothing.
  */
-const SPLIT = new RegExp(String.raw`${T}(?:${ESCAPE}|${INVISIBLE})+${T}|\w(?:\*{1,3}|~~)\w|\\[_*~]|&#[\dxX]|\\u[0-9a-fA-F]{4}`, 'g');
+const SPLIT = new RegExp(String.raw`${T}(?:${ESCAPE}|${INVISIBLE})+${T}|(?:${ESCAPE})+${T}{16}|\w(?:\*{1,3}|~~)\w|\\[_*~]|&#[\dxX]|\\u[0-9a-fA-F]{4}`, 'g');
 
 /** What a line that splits a token loses when read as seen; numeric references and `\u` escapes become their character. */
 const HIDDEN = new RegExp(
@@ -99,12 +93,12 @@ export function unhidden(text: string): Unhidden | null {
 }
 
 /**
- * Findings of `find` on `text` (its escape sequences blanked), and those it makes only on the lines as a reader sees them,
+ * Findings of `find` on `text`, and those it makes only on the lines as a reader sees them,
  * moved back onto `text` (a token split by hidden characters is covered from its first
  * character to its last, with what hides inside).
  */
 export function findAsSeen(find: (text: string) => Finding[], text: string): Finding[] {
-  const found = find(blankEscapes(text));
+  const found = find(text);
   const seen = unhidden(text);
   if (!seen) return found;
   for (const f of find(seen.text)) {
