@@ -128,6 +128,33 @@ describe('redact: tokens split by markdown that renders as nothing', () => {
     expect(out).toMatch(/^use \[REDACTED:[a-z0-9._/-]+\]\S* now$/);
   });
 
+  it('hides a token that markdown splits next to - . / + = too, and a code span\'s edge', () => {
+    for (const f of fakes().filter((x) => !x.context && x.kind !== 'private-key')) {
+      const mid = f.value.indexOf(f.random) + 6;
+      for (const text of [
+        `${f.value.slice(0, mid)}**${f.value.slice(mid)}**`,
+        `\`${f.value.slice(0, mid)}\`${f.value.slice(mid)}`,
+        f.value.replace(/-/g, '\\-'),
+      ]) {
+        expect(leaks(seen(redactor.redact(`use ${text} now`)), f.random), `${f.kind}: ${text.slice(0, 24)}`).toEqual([]);
+      }
+    }
+  });
+
+  it('reads the lines after an escape sequence that never ends', () => {
+    const f = githubFake();
+    const text = `x\u200by \u001b]0;title\n${f.value.slice(0, 10)}\u200b${f.value.slice(10)}`;
+    expect(leaks(seen(redactor.redact(text)), f.random)).toEqual([]);
+  });
+
+  it('stays fast on hostile runs of escapes, references and markup', () => {
+    for (const text of ['\u001b]!'.repeat(40_000), '&#xg\n'.repeat(20_000), ('\u001b[' + '0'.repeat(40)).repeat(20_000), 'a*'.repeat(200_000), 'a\u200b'.repeat(200_000)]) {
+      const start = performance.now();
+      unhidden(text);
+      expect(performance.now() - start, text.slice(0, 8)).toBeLessThan(1000);
+    }
+  });
+
   it('leaves markdown alone where it splits no token', () => {
     for (const text of ['a **bold** word, 2*3*4, snake\\_case and &#169; 2026', 'x = a*b + c**2']) expect(redactor.redact(text)).toBe(text);
   });

@@ -13,29 +13,35 @@
 import type { Finding } from './findings.ts';
 
 // Escape sequences as src/lib/render/ansi.ts drops or renders them: CSI (colours included),
-// OSC, the two-character forms, the one-byte CSI.
-const ESCAPE = String.raw`\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B(?:[@-Z\\^_]|[ -/]+[0-~])|\u009B[0-?]*[ -/]*[@-~]`;
+// OSC, the two-character forms, the one-byte CSI. Every repetition is bounded, and the text is
+// read a line at a time: hostile text (thousands of ESC ] in a row, a CSI with no final byte)
+// cannot make a match slow or run over a line.
+const ESCAPE = String.raw`\u001B\[[0-?]{0,32}[ -/]{0,8}[@-~]|\u001B\][^\u0007\u001B\n]{0,2048}(?:\u0007|\u001B\\)?|\u001B(?:[@-Z\\^_]|[ -/]{1,8}[0-~])|\u009B[0-?]{0,32}[ -/]{0,8}[@-~]`;
 // Soft hyphen, Mongolian vowel separator, zero-width and directional marks, word joiner and
 // invisible operators, byte order mark.
 const INVISIBLE = String.raw`[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]`;
 /** Characters tokens are made of (findings.ts's TOKEN_CHAR). */
 const T = String.raw`[A-Za-z0-9+/=_\-.~]`;
+/**
+ * Markdown that renders as nothing between two token characters: emphasis, strike, a code
+ * span's edge. (`_` emphasis does not open inside a word, and `_` is a token character.)
+ */
+const MARKUP = String.raw`\*{1,3}|~~|\``;
+const REFERENCE = String.raw`&#(?:(\d{1,7})|[xX]([0-9a-fA-F]{1,6}));|\\u([0-9a-fA-F]{4})`;
 
 /**
  * What splits a token: escape sequences or invisible characters with token characters on both
  * sides, escape sequences glued to the start of a long token-like run (`\x1b[31mghp_…` reads
- * as `mghp_…`, with no word boundary for the rules to start at), emphasis markers between word characters, a backslash before `_`, `*` or `~` (how
- * markdown escapes them inside an identifier), numeric character references, JSON's `\uXXXX`
- * (JSON inside a JSON string: tool arguments and results). Colour codes around whole words,
- * most of a coloured log, split nothing.
+ * as `mghp_…`, with no word boundary for the rules to start at), markdown markup between token
+ * characters (`npm_abc**def**`, ``ghp_ab`cd`…``), a backslash escaping a token character (how
+ * markdown escapes `_` or `-` inside an identifier), numeric character references, JSON's
+ * `\uXXXX` (JSON inside a JSON string: tool arguments and results). Colour codes around whole
+ * words, most of a coloured log, split nothing.
  */
-const SPLIT = new RegExp(String.raw`${T}(?:${ESCAPE}|${INVISIBLE})+${T}|(?:${ESCAPE})+${T}{16}|\w(?:\*{1,3}|~~)\w|\\[_*~]|&#[\dxX]|\\u[0-9a-fA-F]{4}`, 'g');
+const SPLIT = new RegExp(String.raw`${T}(?:${ESCAPE}|${INVISIBLE}){1,8}${T}|(?:${ESCAPE}){1,8}${T}{16}|${T}(?:${MARKUP})${T}|\\[-_*~.+/=]|${REFERENCE}`);
 
-/** What a line that splits a token loses when read as seen; numeric references and `\u` escapes become their character. */
-const HIDDEN = new RegExp(
-  String.raw`${ESCAPE}|${INVISIBLE}+|(?<=\w)(?:\*{1,3}|~~)(?=\w)|\\(?=[_*~])|&#(?:(\d{1,7})|[xX]([0-9a-fA-F]{1,6}));|\\u([0-9a-fA-F]{4})`,
-  'g',
-);
+/** What a line that splits a token loses when read as seen; references and `\u` escapes become their character. */
+const HIDDEN = new RegExp(String.raw`${ESCAPE}|${INVISIBLE}+|(?<=${T})(?:${MARKUP})(?=${T})|\\(?=[-_*~.+/=])|${REFERENCE}`, 'g');
 
 /** The lines of `text` that split a token, as seen, and for each character where it starts and ends in `text`. */
 export interface Unhidden {
@@ -49,47 +55,48 @@ export interface Unhidden {
  * line; null when there are none. A token never spans a line, so only those lines are read again.
  */
 export function unhidden(text: string): Unhidden | null {
-  SPLIT.lastIndex = 0;
-  let split = SPLIT.exec(text);
-  if (split === null) return null;
+  if (!SPLIT.test(text)) return null;
   const at: number[] = [];
   const to: number[] = [];
   const parts: string[] = [];
-  const keep = (from: number, end: number) => {
-    for (let i = from; i < end; i++) {
-      at.push(i);
-      to.push(i + 1);
-    }
-    parts.push(text.slice(from, end));
-  };
-  while (split !== null) {
-    const start = text.lastIndexOf('\n', split.index) + 1;
-    // An OSC sequence may run over a line end: the line read again ends after the split.
-    const newline = text.indexOf('\n', split.index + split[0].length - 1);
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
     const end = newline < 0 ? text.length : newline;
-    let pos = start;
-    HIDDEN.lastIndex = start;
-    for (let m = HIDDEN.exec(text); m !== null && m.index < end; m = HIDDEN.exec(text)) {
-      keep(pos, m.index);
-      pos = m.index + m[0].length;
-      const code = m[1] !== undefined ? Number(m[1]) : m[2] !== undefined || m[3] !== undefined ? parseInt(m[2] ?? m[3]!, 16) : null;
-      if (code === null) continue;
-      // A reference or escape stands for one character (an invalid one for U+FFFD, as in HTML).
-      const char = code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\uFFFD';
-      for (let k = 0; k < char.length; k++) {
-        at.push(m.index);
-        to.push(pos);
-      }
-      parts.push(char);
-    }
-    keep(Math.min(pos, end), end);
-    parts.push('\n');
-    at.push(end);
-    to.push(end);
-    SPLIT.lastIndex = Math.max(end + 1, pos);
-    split = SPLIT.exec(text);
+    const line = text.slice(start, end);
+    if (SPLIT.test(line)) seenLine(line, start, parts, at, to);
+    start = end + 1;
   }
   return { text: parts.join(''), at: Int32Array.from(at), to: Int32Array.from(to) };
+}
+
+/** Appends `line` (at `offset` in the text) as seen, and a line end, with where each character came from. */
+function seenLine(line: string, offset: number, parts: string[], at: number[], to: number[]): void {
+  let pos = 0;
+  const keep = (end: number) => {
+    for (let i = pos; i < end; i++) {
+      at.push(offset + i);
+      to.push(offset + i + 1);
+    }
+    parts.push(line.slice(pos, end));
+  };
+  HIDDEN.lastIndex = 0;
+  for (let m = HIDDEN.exec(line); m !== null; m = HIDDEN.exec(line)) {
+    keep(m.index);
+    pos = m.index + m[0].length;
+    const code = m[1] !== undefined ? Number(m[1]) : m[2] !== undefined || m[3] !== undefined ? parseInt(m[2] ?? m[3]!, 16) : null;
+    if (code === null) continue;
+    // A reference or escape stands for one character (an invalid one for U+FFFD, as in HTML).
+    const char = code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\uFFFD';
+    for (let k = 0; k < char.length; k++) {
+      at.push(offset + m.index);
+      to.push(offset + pos);
+    }
+    parts.push(char);
+  }
+  keep(line.length);
+  parts.push('\n');
+  at.push(offset + line.length);
+  to.push(offset + line.length);
 }
 
 /**
@@ -110,6 +117,5 @@ export function findAsSeen(find: (text: string) => Finding[], text: string): Fin
 
 /** True when `text` holds a token a reader sees whole but that is not whole as written. */
 export function hasHidden(text: string): boolean {
-  SPLIT.lastIndex = 0;
   return SPLIT.test(text);
 }

@@ -122,12 +122,16 @@ function decodeEntities(s: string): string {
 
 /**
  * What splits a token on a page that the reader still sees whole: the colour spans of rendered
- * terminal output (`<span class=a31>`, src/lib/render/ansi.ts) and invisible characters (see
- * hidden.ts), with token characters on both sides (spans around whole words split nothing).
+ * terminal output (`<span class=a31>`, src/lib/render/ansi.ts), markdown's inline tags
+ * (`npm_abc<strong>def</strong>`, a code span's edge) and invisible characters (see hidden.ts),
+ * with token characters on both sides (tags around whole words split nothing). Repetitions are
+ * bounded, so a hostile page cannot make the pattern slow.
  */
-const SEEN_SPLIT = /[A-Za-z0-9+/=_\-.~](?:<span class="?a\d[^>]*>|<\/span>|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF])+[A-Za-z0-9+/=_\-.~]/;
-const MAY_SPLIT = /<span class="?a\d|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
-const SEEN_SPLIT_G = /<span class="?a\d[^>]*>|<\/span>|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+/g;
+const SPLIT_TAG = String.raw`<span class="?a\d[^<>]{0,64}>|</span>|</?(?:strong|em|s|del|code)>|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]`;
+const T = String.raw`[A-Za-z0-9+/=_\-.~]`;
+const MAY_SPLIT = /<span class="?a\d|<\/?(?:strong|em|s|del|code)>|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+const SEEN_SPLIT = new RegExp(String.raw`${T}(?:${SPLIT_TAG}){1,8}${T}`);
+const SEEN_SPLIT_G = new RegExp(SPLIT_TAG, 'g');
 
 /**
  * The lines of a page where something splits a token, as seen, the others empty (so line
