@@ -179,6 +179,9 @@ describe('redact: passwords on command lines and in credential files', () => {
 
   it.each([
     ['mysql, glued', `mysql -u root -p${pw} shop`, 'mysql -u root -p[REDACTED:command-password] shop'],
+    ['mysql, quoted with spaces', `mysql -u root -p'${pw} and more' shop`, "mysql -u root -p'[REDACTED:command-password]' shop"],
+    ['oc login', `oc login https://api.example.com:6443 -u dev -p ${pw}`, 'oc login https://api.example.com:6443 -u dev -p [REDACTED:command-password]'],
+    ['an AWS secret beside an id hidden by an earlier pass', `[REDACTED:aws-access-token],${secret}`, '[REDACTED:aws-access-token],[REDACTED:aws-secret-key]'],
     ['mysqldump, quoted', `mysqldump -h db -p"${pw}" shop > dump.sql`, 'mysqldump -h db -p"[REDACTED:command-password]" shop > dump.sql'],
     ['sshpass', `sshpass -p '${pw}' ssh deploy@host`, "sshpass -p '[REDACTED:command-password]' ssh deploy@host"],
     ['docker login', `docker login -u bot -p ${pw} registry.example.com`, 'docker login -u bot -p [REDACTED:command-password] registry.example.com'],

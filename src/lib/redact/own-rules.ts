@@ -229,10 +229,10 @@ export function findHeaders(text: string): Finding[] {
  */
 const COMMAND_PASSWORD: [string, RegExp][] = (
   [
-    ['mysql', /\b(?:mysql|mysqldump|mysqladmin)\b[^\n]{0,200}?[ \t]-p(?=[^\s-])(['"]?)([^\s'"]{3,200})\1/g],
-    ['mariadb', /\b(?:mariadb|mariadb-dump)\b[^\n]{0,200}?[ \t]-p(?=[^\s-])(['"]?)([^\s'"]{3,200})\1/g],
+    ['mysql', /\b(?:mysql|mysqldump|mysqladmin)\b[^\n]{0,200}?[ \t]-p(?:(['"])([^'"\n]{3,200})\1|()([^\s'"-][^\s'"]{2,199}))/g],
+    ['mariadb', /\b(?:mariadb|mariadb-dump)\b[^\n]{0,200}?[ \t]-p(?:(['"])([^'"\n]{3,200})\1|()([^\s'"-][^\s'"]{2,199}))/g],
     ['sshpass', /\bsshpass\b[^\n]{0,50}?[ \t]-p[ \t]*(['"]?)([^\s'"]{3,200})\1/g],
-    ['login', /\b(?:docker|podman|nerdctl|helm|oras)[ \t]+(?:registry[ \t]+)?login\b[^\n]{0,200}?[ \t]-p[ \t]+(['"]?)([^\s'"]{3,200})\1/g],
+    ['login', /\b(?:docker|podman|nerdctl|helm|oras|az|oc|cf)[ \t]+(?:registry[ \t]+)?login\b[^\n]{0,200}?[ \t]-p[ \t]+(['"]?)([^\s'"]{3,200})\1/g],
     ['machine', /\bmachine[ \t]+\S+[^\n]{0,200}?[ \t]password[ \t]+(['"]?)([^\s'"]{3,200})\1/g],
     ['password', /^[ \t]*password[ \t]+(['"]?)([^\s'"]{3,200})\1[ \t]*$/gm],
   ] as const
@@ -242,10 +242,11 @@ const COMMAND_WORDS = new RegExp(COMMAND_PASSWORD.map(([need]) => need).join('|'
 /**
  * `AKIA…` then, on the same line, a 40-character secret (credentials.csv, `aws configure` echo),
  * perhaps after a short label (`key`, `secret:`). The id is matched as the redactor may already
- * have hidden it (`[REDACTED:…]`), since a pass reads the text its previous pass wrote.
+ * have hidden it: a placeholder, which scanCopy blanks to NUL characters, since a pass reads the
+ * text its previous pass wrote.
  */
 const AWS_PAIR =
-  /(?:\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b|\[REDACTED:(?:aws-access-token|secretlint-aws|prefixed-token)\])[^\S\n]*["']?[,;:| \t][^\S\n]*["']?(?:[A-Za-z_-]{1,24}[^\S\n]*[:=]?[^\S\n]*["']?)?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g;
+  /(?:\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b|\u0000{12,64})[^\S\n]{0,8}["']?[,;:| \t][^\S\n]{0,8}["']?(?:[A-Za-z_-]{1,24}[^\S\n]{0,8}[:=]?[^\S\n]{0,8}["']?)?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g;
 
 /** Passwords given to command-line tools and in `.netrc`; the AWS secret key beside its key id. */
 export function findCommandPasswords(text: string): Finding[] {
@@ -257,11 +258,13 @@ export function findCommandPasswords(text: string): Finding[] {
     if (!words || !text.includes(need)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const [start, end] = m.indices![2]!;
-      if (!isTrivial(m[2]!)) out.push({ start, end, rule: 'command-password', priority: SECRET });
+      // The value is group 2, or 4 in the patterns that take a quoted value with spaces (`-p'a b'`).
+      const group = m[2] !== undefined ? 2 : 4;
+      const [start, end] = m.indices![group]!;
+      if (!isTrivial(m[group]!)) out.push({ start, end, rule: 'command-password', priority: SECRET });
     }
   }
-  if (!/A[KSBC][IC]A|\[REDACTED:/.test(text)) return out;
+  if (!/A[KSBC][IC]A|\u0000/.test(text)) return out;
   AWS_PAIR.lastIndex = 0;
   for (let m = AWS_PAIR.exec(text); m !== null; m = AWS_PAIR.exec(text)) {
     const end = m.index + m[0].length;
