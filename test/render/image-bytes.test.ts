@@ -46,14 +46,33 @@ describe('inline images a page publishes', () => {
       expect(out.equals(PNG), type).toBe(true);
     }
     expect(pngWithoutText(PNG.subarray(0, 40))).toBeNull();
+    // Only chunks that draw the image stay: a private chunk or a profile can carry any text.
+    for (const type of ['prVt', 'iCCP', 'sPLT']) expect(publishableImage(pngWith(pngChunk(type, Buffer.from(token))), 'png')!.equals(PNG), type).toBe(true);
+    expect(publishableImage(Buffer.concat([PNG, Buffer.from(token)]), 'png')!.equals(PNG)).toBe(true);
   });
 
-  it('drops EXIF, XMP and comments from a JPEG and keeps its colour profile and scan', () => {
-    const icc = jpegSegment(0xe2, Buffer.from('ICC_PROFILE\0data'));
-    const tagged = jpeg(jpegSegment(0xe0, Buffer.from('JFIF\0')), jpegSegment(0xe1, Buffer.from('Exif\0\0secret-owner')), jpegSegment(0xfe, Buffer.from('password=hunter2')), icc);
-    const out = jpegWithoutText(tagged)!;
-    expect(out.toString('latin1')).not.toMatch(/secret-owner|hunter2/);
-    expect(out.equals(jpeg(jpegSegment(0xe0, Buffer.from('JFIF\0')), icc))).toBe(true);
+  it('drops every application segment but JFIF and Adobe, comments, and what follows the end', () => {
+    const jfif = jpegSegment(0xe0, Buffer.from('JFIF\0'));
+    const adobe = jpegSegment(0xee, Buffer.from('Adobe\0'));
+    const tagged = jpeg(
+      jfif,
+      jpegSegment(0xe1, Buffer.from('Exif\0\0secret-owner')),
+      jpegSegment(0xfe, Buffer.from('password=hunter2')),
+      jpegSegment(0xe2, Buffer.from('ICC_PROFILE\0desc token-in-profile')),
+      jpegSegment(0xef, Buffer.from('app15 token-in-app15')),
+      adobe,
+    );
+    const out = jpegWithoutText(Buffer.concat([tagged, Buffer.from('trailing token-after-end')]))!;
+    expect(out.toString('latin1')).not.toMatch(/secret-owner|hunter2|token-/);
+    expect(out.equals(jpeg(jfif, adobe))).toBe(true);
     expect(jpegWithoutText(Buffer.from([0xff, 0xd8, 0x00, 0x01]))).toBeNull();
+  });
+
+  it('drops a comment between the scans of a progressive JPEG, keeping both scans', () => {
+    const scan = (n: number) => Buffer.concat([jpegSegment(0xda, Buffer.from([1, 2, 3])), Buffer.from([n, 0xff, 0x00, n, 0xff, 0xd0, n])]);
+    const file = Buffer.concat([Buffer.from([0xff, 0xd8]), scan(7), jpegSegment(0xfe, Buffer.from('token-between-scans')), scan(8), Buffer.from([0xff, 0xd9])]);
+    const out = jpegWithoutText(file)!;
+    expect(out.toString('latin1')).not.toContain('token-between-scans');
+    expect(out.equals(Buffer.concat([Buffer.from([0xff, 0xd8]), scan(7), scan(8), Buffer.from([0xff, 0xd9])]))).toBe(true);
   });
 });

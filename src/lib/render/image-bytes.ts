@@ -3,7 +3,8 @@
  * bytes may be something else (HTML, a script) under an image name, and a real image may carry
  * text a tool wrote into it (a PNG `tEXt` chunk, JPEG EXIF or comments), which no redaction
  * reads and the verifier does not scan. So an image is published only when its bytes are the
- * type it claims, and PNG and JPEG files lose their text and metadata on the way.
+ * type it claims, and PNG and JPEG files lose their text and metadata on the way. (GIF, WebP and
+ * AVIF are checked, not cleaned: their comments and metadata stay.)
  */
 
 /** Raster types pages publish, by file extension. */
@@ -23,10 +24,13 @@ export function rasterType(bytes: Uint8Array): RasterType | null {
   return null;
 }
 
-/** PNG chunks that hold text or metadata rather than pixels or how to show them. */
-const PNG_TEXT_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt', 'eXIf', 'tIME']);
+/**
+ * PNG chunks a page keeps: pixels and how to show them (an allowlist: a private chunk, `prVt`,
+ * or a profile chunk can carry any text). Animated PNG's frame chunks included.
+ */
+const PNG_KEPT_CHUNKS = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'sBIT', 'bKGD', 'pHYs', 'acTL', 'fcTL', 'fdAT']);
 
-/** A PNG without its text and metadata chunks; null when the chunk structure is broken. */
+/** A PNG with only the chunks a page needs, up to IEND; null when the chunk structure is broken. */
 export function pngWithoutText(bytes: Buffer): Buffer | null {
   const kept: Buffer[] = [bytes.subarray(0, 8)];
   let at = 8;
@@ -35,32 +39,49 @@ export function pngWithoutText(bytes: Buffer): Buffer | null {
     const end = at + 12 + length;
     if (end > bytes.length) return null;
     const type = ascii(bytes, at + 4, 4);
-    if (!PNG_TEXT_CHUNKS.has(type)) kept.push(bytes.subarray(at, end));
+    if (PNG_KEPT_CHUNKS.has(type)) kept.push(bytes.subarray(at, end));
     at = end;
     if (type === 'IEND') return Buffer.concat(kept);
   }
   return null;
 }
 
-/** JPEG segments that hold text or metadata: APP1 (EXIF, XMP), APP13 (IPTC), comments. */
-const JPEG_TEXT_MARKERS = new Set([0xe1, 0xed, 0xfe]);
+/** JPEG application segments a page keeps: APP0 (JFIF) and APP14 (Adobe: how to decode colour). */
+const JPEG_KEPT_APP = new Set([0xe0, 0xee]);
 
 /**
- * A JPEG without its text and metadata segments (colour profiles and the like stay); null when
- * the segment structure is broken. Everything from the start of scan on is image data.
+ * A JPEG without its text and metadata (every APPn segment but JFIF and Adobe, comments), and
+ * without anything after its end marker; null when the structure is broken. Scans (there are
+ * several in a progressive JPEG) are walked to the next marker, so a comment between them goes too.
  */
 export function jpegWithoutText(bytes: Buffer): Buffer | null {
   const kept: Buffer[] = [bytes.subarray(0, 2)];
   let at = 2;
-  while (at + 4 <= bytes.length) {
+  while (at + 2 <= bytes.length) {
     if (bytes[at] !== 0xff) return null;
     const marker = bytes[at + 1]!;
-    if (marker === 0xd9) return Buffer.concat([...kept, bytes.subarray(at)]);
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (marker === 0xd9) {
+      kept.push(bytes.subarray(at, at + 2));
+      return Buffer.concat(kept);
+    }
+    if (at + 4 > bytes.length) return null;
     const end = at + 2 + bytes.readUInt16BE(at + 2);
-    if (end > bytes.length) return null;
-    if (marker === 0xda) return Buffer.concat([...kept, bytes.subarray(at)]);
-    if (!JPEG_TEXT_MARKERS.has(marker)) kept.push(bytes.subarray(at, end));
+    if (end > bytes.length || end < at + 4) return null;
+    const app = marker >= 0xe0 && marker <= 0xef;
+    if (!(app && !JPEG_KEPT_APP.has(marker)) && marker !== 0xfe) kept.push(bytes.subarray(at, end));
     at = end;
+    if (marker === 0xda) {
+      // Entropy-coded data runs to the next marker that is not a stuffed 0xFF00 or a restart.
+      let next = at;
+      while (next + 1 < bytes.length && !(bytes[next] === 0xff && bytes[next + 1] !== 0x00 && !(bytes[next + 1]! >= 0xd0 && bytes[next + 1]! <= 0xd7))) next++;
+      if (next + 1 >= bytes.length) return null;
+      kept.push(bytes.subarray(at, next));
+      at = next;
+    }
   }
   return null;
 }
