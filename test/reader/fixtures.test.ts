@@ -1,5 +1,9 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFixture } from './helpers.ts';
+import { readRollout } from '../../src/lib/reader.ts';
+import { fileFor, readFixture } from './helpers.ts';
 
 const items = (r: Awaited<ReturnType<typeof readFixture>>) => r.session.turns.flatMap((t) => t.items);
 
@@ -118,5 +122,39 @@ describe('titles', () => {
       'Fix the markdown-it-py upgrade, see the log',
     );
     expect(plainTitle('keep `code` and a*b*c')).toBe('keep `code` and a*b*c');
+  });
+});
+
+describe('token totals across Codex processes', () => {
+  const usage = (input: number, output: number) => ({ input_tokens: input, cached_input_tokens: 0, output_tokens: output, reasoning_output_tokens: 0, total_tokens: input + output });
+  const line = (s: number, type: string, payload: object) => JSON.stringify({ timestamp: `2026-05-01T10:00:${String(s).padStart(2, '0')}.000Z`, type, payload });
+  const turn = (s: number, prompt: string, total: object, last: object) => [
+    line(s, 'response_item', { type: 'message', role: 'user', content: [{ type: 'input_text', text: prompt }] }),
+    line(s + 1, 'event_msg', { type: 'token_count', info: { total_token_usage: total, last_token_usage: last } }),
+    line(s + 2, 'response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'done' }] }),
+  ];
+
+  async function read(lines: string[]) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tokens-'));
+    const file = path.join(dir, 'rollout-2026-05-01T10-00-00-0199d000-0000-7000-8000-000000000001.jsonl');
+    const meta = line(0, 'session_meta', { id: '0199d000-0000-7000-8000-000000000001', timestamp: '2026-05-01T10:00:00.000Z', cwd: '/w', originator: 'codex_cli_rs', cli_version: '0.40.0' });
+    await writeFile(file, [meta, ...lines].join('\n') + '\n');
+    return (await readRollout(await fileFor(file))).session;
+  }
+
+  it('adds a resumed process whose first call re-sends more context than the whole first process used', async () => {
+    // Process 1: one call, 12,000 tokens. After `codex resume`, process 2 counts from zero, and
+    // its first call (the whole context again) is 12,500 on its own: above the last total.
+    const session = await read([...turn(1, 'first', usage(11_000, 1_000), usage(11_000, 1_000)), ...turn(10, 'second', usage(12_000, 500), usage(12_000, 500))]);
+    expect(session.turns.map((t) => t.tokens?.total)).toEqual([12_000, 12_500]);
+    expect(session.tokens?.total).toBe(24_500);
+  });
+
+  it('does not count a report written twice as a new process', async () => {
+    const first = turn(1, 'first', usage(11_000, 1_000), usage(11_000, 1_000));
+    const again = line(4, 'event_msg', { type: 'token_count', info: { total_token_usage: usage(11_000, 1_000), last_token_usage: usage(11_000, 1_000) } });
+    const session = await read([...first, again, ...turn(10, 'second', usage(24_000, 1_500), usage(12_500, 500))]);
+    expect(session.turns.map((t) => t.tokens?.total)).toEqual([12_000, 13_500]);
+    expect(session.tokens?.total).toBe(25_500);
   });
 });

@@ -918,7 +918,7 @@ export class SessionBuilder {
         return true;
       case 'token_count': {
         const info = obj(p.info);
-        this.observeTotal(usage(info.total_token_usage));
+        this.observeTotal(usage(info.total_token_usage), usage(info.last_token_usage));
         this.contextWindow = num(info.model_context_window) ?? this.contextWindow;
         return true;
       }
@@ -1207,13 +1207,17 @@ export class SessionBuilder {
     return this.current;
   }
 
-  private observeTotal(reported: TokenUsage | null): void {
+  private observeTotal(reported: TokenUsage | null, lastCall: TokenUsage | null = null): void {
     if (!reported) return;
-    // Codex counts from zero in each process: a resumed session's or a fork's first report is
-    // below the last one in the file (corpus 0.39.0, 0.63.0, and the demo fork; the format doc
-    // says totals continue). What earlier processes counted is carried, so totals only grow.
-    if (this.lastTotal && reported.total < this.lastTotal.total - this.carriedTotal.total) {
-      this.carriedTotal = this.lastTotal;
+    // Codex counts from zero in each process (corpus 0.39.0, 0.63.0, and the demo fork; the
+    // format doc says totals continue). A new process shows as a report below the last one in
+    // the file, or as a total that is just its own first call (a resume re-sends the whole
+    // context, so that call alone can be above the last total). What earlier processes counted
+    // is carried, so totals only grow. The same report written twice is not a new process.
+    const previous = this.lastTotal ? this.lastTotal.total - this.carriedTotal.total : null;
+    const firstCall = lastCall !== null && lastCall.total > 0 && lastCall.total === reported.total;
+    if (previous !== null && (reported.total < previous || (firstCall && reported.total !== previous))) {
+      this.carriedTotal = this.lastTotal!;
     }
     const total = add(reported, this.carriedTotal.total > 0 ? this.carriedTotal : null);
     this.lastTotal = total;
