@@ -35,7 +35,7 @@ import { withSearchExtra } from './search-extra.ts';
 import { groupByShard, shardOrder } from './utils/shards.ts';
 
 /** Bump when how shards are built changes (invalidates every cached shard). */
-const SHARD_FORMAT = 4;
+const SHARD_FORMAT = 5;
 
 /**
  * Pagefind processes indexing shards at once. One service handles one request at a time (its

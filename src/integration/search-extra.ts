@@ -10,7 +10,14 @@ export const SEARCH_EXTRA_SLOT = '<span data-search-extra hidden></span>';
 
 /** A session page's HTML as Pagefind should see it: the slot filled with the session's word digest. */
 export function withSearchExtra(html: string, words: string): string {
-  return html.replace(SEARCH_EXTRA_SLOT, () => `<span data-search-extra hidden data-pagefind-weight="${DIGEST_WEIGHT}">${escapeHtml(words)}</span>`);
+  // Its word count, as meta: the digest is the last thing indexed, so a result whose matches all
+  // lie in the page's last `digest` words matched only there (src/scripts/search.js shows the
+  // words then, not an excerpt of the list). Digest words are single words to Pagefind too.
+  const count = words.split(' ').filter(Boolean).length;
+  return html.replace(
+    SEARCH_EXTRA_SLOT,
+    () => `<span data-search-extra hidden data-pagefind-weight="${DIGEST_WEIGHT}" data-pagefind-meta="digest:${count}">${escapeHtml(words)}</span>`,
+  );
 }
 
 /**

@@ -145,7 +145,7 @@
                     title: (d.meta && d.meta.title) || d.url,
                     date: (d.meta && d.meta.date) || '',
                     project: (d.filters && d.filters.project && d.filters.project[0]) || '',
-                    excerpt: d.excerpt || '',
+                    excerpt: excerptOf(d),
                   };
                 }),
               };
@@ -154,6 +154,57 @@
         },
       };
     });
+  }
+
+  /** Words in an excerpt, as Pagefind's own (`excerptLength` in `options`). */
+  var EXCERPT_WORDS = 24;
+
+  /**
+   * A Pagefind result's excerpt, kept out of the page's word digest: the hidden list of the
+   * session's words, indexed last, whose word count the page gives as `digest` meta (see
+   * src/integration/search-extra.ts). Pagefind may cut its excerpt from that list, a run of
+   * unrelated words, even when the page shows the word. So the excerpt is taken around the first
+   * match the page shows (`locations` index the words of `content`); with none, the result
+   * names the words the list matched.
+   * @param {any} d
+   */
+  function excerptOf(d) {
+    var count = Number(d.meta && d.meta.digest);
+    var locations = d.locations || [];
+    if (!(count > 0) || !locations.length || typeof d.content !== 'string') return d.excerpt || '';
+    var end = d.word_count - count;
+    var shown = locations.filter(function (/** @type {number} */ at) {
+      return at < end;
+    });
+    if (!shown.length) return foundWords(d.excerpt || '');
+    var words = d.content.split(/\s+/);
+    var from = Math.max(0, Math.min(shown[0] - Math.floor(EXCERPT_WORDS / 2), end - EXCERPT_WORDS));
+    var to = Math.min(end, from + EXCERPT_WORDS);
+    var parts = [];
+    for (var i = from; i < to; i++) {
+      var word = escapeText(words[i] || '');
+      parts.push(shown.indexOf(i) >= 0 ? '<mark>' + word + '</mark>' : word);
+    }
+    return parts.join(' ');
+  }
+
+  /** @param {string} text */
+  function escapeText(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  }
+
+  /**
+   * The words an excerpt marks, named as offline search names them, for a match the page does
+   * not show at once (folded, or in an output's left-out middle).
+   * @param {string} excerpt
+   */
+  function foundWords(excerpt) {
+    /** @type {string[]} */
+    var seen = [];
+    (excerpt.match(/<mark>[^<]*<\/mark>/g) || []).forEach(function (m) {
+      if (seen.indexOf(m) < 0) seen.push(m);
+    });
+    return seen.length ? 'In text this page folds or leaves out: ' + seen.join(', ') : '';
   }
 
   /**

@@ -97,6 +97,10 @@ describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) 
     const hrefs = await dialog.locator('[data-search-results] li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     // The word sits in the folded middle of a long command output: it must be indexed anyway.
     expect(hrefs, 'search results for the planted word').toEqual([expect.stringContaining(`s/${DEEP_SESSION}/index.html`)]);
+    // The excerpt comes from the text the page shows (the output's tail), not from the hidden
+    // list of the session's words that is indexed after it.
+    const excerpt = await dialog.locator('[data-search-results] li p').first().innerHTML();
+    if (!fromDisk) expect(excerpt).toMatch(/<mark>tests\/test_import\.py::test_import_zanzibarquokka_notebook<\/mark> PASSED/);
     await first.click();
     await page.waitForURL(new RegExp(`/s/${DEEP_SESSION}/`), { timeout: 10_000 });
     expect(await page.locator('h1').count()).toBe(1);

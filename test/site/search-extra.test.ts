@@ -6,7 +6,7 @@ describe('search slot', () => {
   it('fills the empty slot with escaped words, only in the indexed copy', () => {
     const page = `<div data-pagefind-body><p>seen</p>${SEARCH_EXTRA_SLOT}</div>`;
     expect(withSearchExtra(page, 'deep words $& <b>')).toBe(
-      '<div data-pagefind-body><p>seen</p><span data-search-extra hidden data-pagefind-weight="0.2">deep words $&amp; &lt;b&gt;</span></div>',
+      '<div data-pagefind-body><p>seen</p><span data-search-extra hidden data-pagefind-weight="0.2" data-pagefind-meta="digest:4">deep words $&amp; &lt;b&gt;</span></div>',
     );
   });
 });
