@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { jpegWithoutText, pngWithoutText, publishableImage, rasterType } from '../../src/lib/render/image-bytes.ts';
+import { gifWithoutText, jpegWithoutText, pngWithoutText, publishableImage, rasterType, webpWithoutText } from '../../src/lib/render/image-bytes.ts';
 
 /** A 1×1 PNG (the components' sample image). */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -74,5 +74,45 @@ describe('inline images a page publishes', () => {
     const out = jpegWithoutText(file)!;
     expect(out.toString('latin1')).not.toContain('token-between-scans');
     expect(out.equals(Buffer.concat([Buffer.from([0xff, 0xd8]), scan(7), scan(8), Buffer.from([0xff, 0xd9])]))).toBe(true);
+  });
+
+  it('drops comments and application data from a GIF, keeping looping, frames and timing', () => {
+    const head = Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.from([1, 0, 1, 0, 0x80, 0, 0]), Buffer.from([0, 0, 0, 255, 255, 255])]);
+    const comment = Buffer.concat([Buffer.from([0x21, 0xfe, 14]), Buffer.from('token-in-gifcm', 'latin1'), Buffer.from([0])]);
+    const loop = Buffer.concat([Buffer.from([0x21, 0xff, 11]), Buffer.from('NETSCAPE2.0', 'latin1'), Buffer.from([3, 1, 0, 0, 0])]);
+    const xmp = Buffer.concat([Buffer.from([0x21, 0xff, 11]), Buffer.from('XMP DataXMP', 'latin1'), Buffer.from([12]), Buffer.from('token-in-xmp', 'latin1'), Buffer.from([0])]);
+    const timing = Buffer.from([0x21, 0xf9, 4, 0, 10, 0, 0, 0]);
+    const frame = Buffer.concat([Buffer.from([0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0]), Buffer.from([2, 2, 0x44, 0x01, 0])]);
+    const gif = Buffer.concat([head, comment, loop, xmp, timing, frame, Buffer.from([0x3b]), Buffer.from('token-after-end', 'latin1')]);
+    expect(rasterType(gif)).toBe('gif');
+    const out = publishableImage(gif, 'gif')!;
+    expect(out.toString('latin1')).not.toContain('token-');
+    expect(out.equals(Buffer.concat([head, loop, timing, frame, Buffer.from([0x3b])]))).toBe(true);
+    expect(gifWithoutText(gif.subarray(0, 30))).toBeNull();
+  });
+
+  it('drops EXIF, XMP and the colour profile from a WebP and says so in its header', () => {
+    const chunk = (type: string, data: Buffer) => {
+      const headr = Buffer.alloc(8);
+      headr.write(type, 0, 'latin1');
+      headr.writeUInt32LE(data.length, 4);
+      return Buffer.concat([headr, data, data.length % 2 ? Buffer.from([0]) : Buffer.alloc(0)]);
+    };
+    const riff = (...chunks: Buffer[]) => {
+      const body = Buffer.concat(chunks);
+      const headr = Buffer.alloc(12);
+      headr.write('RIFF', 0, 'latin1');
+      headr.writeUInt32LE(body.length + 4, 4);
+      headr.write('WEBP', 8, 'latin1');
+      return Buffer.concat([headr, body]);
+    };
+    const vp8x = (flags: number) => chunk('VP8X', Buffer.from([flags, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    const image = chunk('VP8L', Buffer.from([0x2f, 1, 2, 3, 4]));
+    const webp = riff(vp8x(0x20 | 0x08 | 0x04 | 0x10), chunk('ICCP', Buffer.from('token-in-icc')), image, chunk('EXIF', Buffer.from('token-in-exif')), chunk('XMP ', Buffer.from('token-in-xmp1')));
+    expect(rasterType(webp)).toBe('webp');
+    const out = webpWithoutText(webp)!;
+    expect(out.toString('latin1')).not.toContain('token-');
+    expect(out.equals(riff(vp8x(0x10), image))).toBe(true);
+    expect(webpWithoutText(webp.subarray(0, 25))).toBeNull();
   });
 });

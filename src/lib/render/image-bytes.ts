@@ -3,8 +3,8 @@
  * bytes may be something else (HTML, a script) under an image name, and a real image may carry
  * text a tool wrote into it (a PNG `tEXt` chunk, JPEG EXIF or comments), which no redaction
  * reads and the verifier does not scan. So an image is published only when its bytes are the
- * type it claims, and PNG and JPEG files lose their text and metadata on the way. (GIF, WebP and
- * AVIF are checked, not cleaned: their comments and metadata stay.)
+ * type it claims, and PNG, JPEG, GIF and WebP files lose their text and metadata on the way.
+ * (AVIF is checked, not cleaned: its metadata stays.)
  */
 
 /** Raster types pages publish, by file extension. */
@@ -86,6 +86,90 @@ export function jpegWithoutText(bytes: Buffer): Buffer | null {
   return null;
 }
 
+/** GIF application extensions that only say how to loop an animation. */
+const GIF_LOOP_APPS = new Set(['NETSCAPE2.0', 'ANIMEXTS1.0']);
+
+/** The end of a run of GIF data sub-blocks starting at `at` (after its 0 terminator), or -1. */
+function gifSubBlocksEnd(bytes: Buffer, at: number): number {
+  let i = at;
+  while (i < bytes.length) {
+    const size = bytes[i]!;
+    if (size === 0) return i + 1;
+    i += 1 + size;
+  }
+  return -1;
+}
+
+/**
+ * A GIF without comments, plain-text extensions and application data other than looping; null
+ * when the structure is broken. Nothing after the trailer is kept.
+ */
+export function gifWithoutText(bytes: Buffer): Buffer | null {
+  if (bytes.length < 13) return null;
+  const flags = bytes[10]!;
+  let at = 13 + (flags & 0x80 ? 3 * 2 ** ((flags & 0x07) + 1) : 0);
+  if (at > bytes.length) return null;
+  const kept: Buffer[] = [bytes.subarray(0, at)];
+  while (at < bytes.length) {
+    const introducer = bytes[at]!;
+    if (introducer === 0x3b) {
+      kept.push(bytes.subarray(at, at + 1));
+      return Buffer.concat(kept);
+    }
+    if (introducer === 0x21) {
+      const label = bytes[at + 1];
+      const end = gifSubBlocksEnd(bytes, at + 2);
+      if (label === undefined || end < 0) return null;
+      const app = label === 0xff ? ascii(bytes, at + 3, 11) : '';
+      if (label === 0xf9 || (label === 0xff && GIF_LOOP_APPS.has(app))) kept.push(bytes.subarray(at, end));
+      at = end;
+      continue;
+    }
+    if (introducer === 0x2c) {
+      if (at + 10 > bytes.length) return null;
+      const local = bytes[at + 9]!;
+      const data = at + 10 + (local & 0x80 ? 3 * 2 ** ((local & 0x07) + 1) : 0) + 1; // + LZW code size
+      const end = gifSubBlocksEnd(bytes, data);
+      if (end < 0) return null;
+      kept.push(bytes.subarray(at, end));
+      at = end;
+      continue;
+    }
+    return null;
+  }
+  return null;
+}
+
+/** WebP chunks that hold metadata rather than the image. */
+const WEBP_META_CHUNKS = new Set(['EXIF', 'XMP ', 'ICCP']);
+
+/**
+ * A WebP without EXIF, XMP and colour-profile chunks (the extended header's flags for them
+ * cleared, the RIFF size set again); null when the structure is broken.
+ */
+export function webpWithoutText(bytes: Buffer): Buffer | null {
+  const kept: Buffer[] = [];
+  let at = 12;
+  while (at + 8 <= bytes.length) {
+    const type = ascii(bytes, at, 4);
+    const size = bytes.readUInt32LE(at + 4);
+    const end = at + 8 + size + (size % 2);
+    if (end > bytes.length + (size % 2)) return null;
+    if (!WEBP_META_CHUNKS.has(type)) {
+      const chunk = Buffer.from(bytes.subarray(at, Math.min(end, bytes.length)));
+      // VP8X flags: ICC 0x20, EXIF 0x08, XMP 0x04.
+      if (type === 'VP8X' && chunk.length > 8) chunk[8] = chunk[8]! & ~(0x20 | 0x08 | 0x04);
+      kept.push(chunk);
+    }
+    at = end;
+  }
+  if (at < bytes.length) return null;
+  const body = Buffer.concat(kept);
+  const head = Buffer.from(bytes.subarray(0, 12));
+  head.writeUInt32LE(body.length + 4, 4);
+  return Buffer.concat([head, body]);
+}
+
 /**
  * The bytes a page may publish for an image that claims to be `claimed`, or null when they are
  * not that type or cannot be cleaned.
@@ -94,5 +178,7 @@ export function publishableImage(bytes: Buffer, claimed: RasterType): Buffer | n
   if (rasterType(bytes) !== claimed) return null;
   if (claimed === 'png') return pngWithoutText(bytes);
   if (claimed === 'jpg') return jpegWithoutText(bytes);
+  if (claimed === 'gif') return gifWithoutText(bytes);
+  if (claimed === 'webp') return webpWithoutText(bytes);
   return bytes;
 }
