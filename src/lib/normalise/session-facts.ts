@@ -40,6 +40,7 @@ export function usage(value: unknown): TokenUsage | null {
   };
 }
 
+/** `a` plus `b` (what earlier Codex processes counted, see the builder's observeTotal). */
 export function add(a: TokenUsage, b: TokenUsage | null): TokenUsage {
   if (!b) return a;
   return {
@@ -69,7 +70,6 @@ export function gitOf(value: unknown): Session['git'] {
   return git.commit || git.branch || git.repositoryUrl ? git : null;
 }
 
-/** `source` is a string or a single-key object (format doc §3.1); absent means `vscode`. */
 /**
  * Clients that name themselves in `originator` while their files still say `source: "vscode"`,
  * Codex's default (the 0.169.0 TUI in the corpus does) or say nothing (files before v0.44).
@@ -83,6 +83,7 @@ export function sourceOf(source: unknown, originator: unknown): string | null {
   return named && (label === null || label === 'vscode') ? named : label;
 }
 
+/** `source` is a string or a single-key object (format doc §3.1); absent means `vscode`. */
 function sourceLabel(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return value;

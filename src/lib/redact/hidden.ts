@@ -10,18 +10,20 @@
  * the whole token in the text as written. (Markdown seen this way in text that is not markdown
  * only adds findings: a second reading never removes one.)
  */
-import type { Finding } from './findings.ts';
+import { TOKEN_CHAR, type Finding } from './findings.ts';
 
 // Escape sequences as src/lib/render/ansi.ts drops or renders them: CSI (colours included),
 // OSC, the two-character forms, the one-byte CSI. Every repetition is bounded, and the text is
 // read a line at a time: hostile text (thousands of ESC ] in a row, a CSI with no final byte)
 // cannot make a match slow or run over a line.
 const ESCAPE = String.raw`\u001B\[[0-?]{0,32}[ -/]{0,8}[@-~]|\u001B\][^\u0007\u001B\n]{0,2048}(?:\u0007|\u001B\\)?|\u001B(?:[@-Z\\^_]|[ -/]{1,8}[0-~])|\u009B[0-?]{0,32}[ -/]{0,8}[@-~]`;
-// Soft hyphen, Mongolian vowel separator, zero-width and directional marks, word joiner and
-// invisible operators, byte order mark.
-const INVISIBLE = String.raw`[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]`;
-/** Characters tokens are made of (findings.ts's TOKEN_CHAR). */
-const T = String.raw`[A-Za-z0-9+/=_\-.~]`;
+/**
+ * Soft hyphen, Mongolian vowel separator, zero-width and directional marks, word joiner and
+ * invisible operators, byte order mark (a character class, as pattern source).
+ */
+export const INVISIBLE = String.raw`[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]`;
+/** Characters tokens are made of. */
+const T = TOKEN_CHAR.source;
 /**
  * Markdown that renders as nothing between two token characters: emphasis, strike, a code
  * span's edge. (`_` emphasis does not open inside a word, and `_` is a token character.)

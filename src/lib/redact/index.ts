@@ -14,6 +14,7 @@ import { createGitleaksScanner, trieRegex, type GitleaksScanner } from './gitlea
 import { findAsSeen, hasHidden } from './hidden.ts';
 import { GITLEAKS_GLOBAL_ALLOWLIST, GITLEAKS_RULES } from './gitleaks-rules.generated.ts';
 import {
+  COMMAND_WORDS,
   findAssignments,
   findCommandPasswords,
   findCutTokens,
@@ -111,21 +112,21 @@ export function createDetectors(options: Partial<RedactionOptions> = {}): Detect
   };
   const findAll = (text: string): Finding[] => {
     const homes = own['home-path'](text);
-      // The user name inside the home folder is already covered by `~`.
-      const users = own['user-name'](text).filter((u) => !homes.some((h) => u.start < h.end && h.start < u.end));
-      return [
-        ...secretlint.scan(text),
-        ...gitleaks.scan(text),
-        ...findAssignments(text),
-        ...findUrlPasswords(text),
-        ...findCommandPasswords(text),
-        ...findHeaders(text),
-        ...findPrivateKeys(text),
-        ...findCutTokens(text),
-        ...own.email(text),
-        ...homes,
-        ...users,
-      ];
+    // The user name inside the home folder is already covered by `~`.
+    const users = own['user-name'](text).filter((u) => !homes.some((h) => u.start < h.end && h.start < u.end));
+    return [
+      ...secretlint.scan(text),
+      ...gitleaks.scan(text),
+      ...findAssignments(text),
+      ...findUrlPasswords(text),
+      ...findCommandPasswords(text),
+      ...findHeaders(text),
+      ...findPrivateKeys(text),
+      ...findCutTokens(text),
+      ...own.email(text),
+      ...homes,
+      ...users,
+    ];
   };
   return {
     find: findAll,
@@ -237,8 +238,7 @@ function mayHoldSecret(text: string): boolean {
       '-----',
       SECRET_KEY_HINT.source,
       'bearer|basic|cookie|authorization',
-      // Tools that take a password after `-p` (findCommandPasswords).
-      'mysql|mariadb|sshpass|login',
+      COMMAND_WORDS.source,
       trieRegex([...new Set([...GITLEAKS_RULES.flatMap((r) => r.keywords), ...TOKEN_PREFIXES.map((p) => p.toLowerCase())])]),
     ].join('|'),
     'i',

@@ -237,7 +237,8 @@ const COMMAND_PASSWORD: [string, RegExp][] = (
     ['password', /^[ \t]*password[ \t]+(['"]?)([^\s'"]{3,200})\1[ \t]*$/gm],
   ] as const
 ).map(([need, re]) => [need, new RegExp(re.source, `${re.flags}d`)]);
-const COMMAND_WORDS = new RegExp(COMMAND_PASSWORD.map(([need]) => need).join('|'));
+/** The words findCommandPasswords needs one of (also in the redactor's test for short strings). */
+export const COMMAND_WORDS = new RegExp(COMMAND_PASSWORD.map(([need]) => need).join('|'));
 
 /**
  * `AKIA…` then, on the same line, a 40-character secret (credentials.csv, `aws configure` echo),

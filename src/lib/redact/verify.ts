@@ -10,6 +10,8 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
+import { TOKEN_CHAR } from './findings.ts';
+import { INVISIBLE } from './hidden.ts';
 import { clipToGaps, createDetectors, placeholderRanges, scanCopy, type RedactionOptions } from './index.ts';
 
 /** One finding in a built file. */
@@ -127,10 +129,9 @@ function decodeEntities(s: string): string {
  * with token characters on both sides (tags around whole words split nothing). Repetitions are
  * bounded, so a hostile page cannot make the pattern slow.
  */
-const SPLIT_TAG = String.raw`<span class="?a\d[^<>]{0,64}>|</span>|</?(?:strong|em|s|del|code)>|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]`;
-const T = String.raw`[A-Za-z0-9+/=_\-.~]`;
-const MAY_SPLIT = /<span class="?a\d|<\/?(?:strong|em|s|del|code)>|[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
-const SEEN_SPLIT = new RegExp(String.raw`${T}(?:${SPLIT_TAG}){1,8}${T}`);
+const SPLIT_TAG = String.raw`<span class="?a\d[^<>]{0,64}>|</span>|</?(?:strong|em|s|del|code)>|${INVISIBLE}`;
+const MAY_SPLIT = new RegExp(String.raw`<span class="?a\d|</?(?:strong|em|s|del|code)>|${INVISIBLE}`);
+const SEEN_SPLIT = new RegExp(String.raw`${TOKEN_CHAR.source}(?:${SPLIT_TAG}){1,8}${TOKEN_CHAR.source}`);
 const SEEN_SPLIT_G = new RegExp(SPLIT_TAG, 'g');
 
 /**
