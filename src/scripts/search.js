@@ -357,6 +357,36 @@
     });
   }
 
+  /**
+   * A session title with its code spans as <code>, as the pages show it (src/lib/render/title.ts
+   * splits titles the same way; the browser test checks both on a demo title). Text nodes only.
+   * @param {Element} into @param {string} title
+   */
+  function appendTitle(into, title) {
+    var span = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g;
+    var at = 0;
+    /** @param {string} text @param {boolean} code */
+    function add(text, code) {
+      if (!text) return;
+      if (!code) return void into.appendChild(document.createTextNode(text));
+      var c = document.createElement('code');
+      c.textContent = text.length > 2 && text[0] === ' ' && text[text.length - 1] === ' ' && text.trim() ? text.slice(1, -1) : text;
+      into.appendChild(c);
+    }
+    for (var m = span.exec(title); m; m = span.exec(title)) {
+      add(title.slice(at, m.index), false);
+      add(m[2] || '', true);
+      at = m.index + m[0].length;
+    }
+    var rest = title.slice(at);
+    var open = rest.slice(-1) === '…' ? /(?<!`)`+(?!`)/.exec(rest) : null;
+    if (open && open.index + open[0].length < rest.length - 1) {
+      add(rest.slice(0, open.index), false);
+      add(rest.slice(open.index + open[0].length, -1), true);
+      add('…', false);
+    } else add(rest, false);
+  }
+
   /** @param {string} iso */
   function shortDate(iso) {
     return iso ? iso.slice(0, 10) : '';
@@ -419,7 +449,7 @@
             var li = document.createElement('li');
             var a = document.createElement('a');
             a.href = hit.url;
-            a.textContent = hit.title;
+            appendTitle(a, hit.title);
             li.appendChild(a);
             var meta = document.createElement('div');
             meta.className = 'result-meta';

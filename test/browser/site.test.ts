@@ -110,6 +110,26 @@ describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) 
     if (fromDisk) expect(problems.failedRequests).toEqual([]);
   });
 
+  it('shows the code spans of a title as code, in search results and on the page alike', async () => {
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${root()}search/index.html`);
+    await page.locator('main [data-search-input]').fill('regex');
+    const link = page.locator('main [data-search-results] li a', { hasText: 'Write a regex' }).first();
+    await link.waitFor({ timeout: 15_000 });
+    // The demo title is cut inside its second span ("…like `2026-04-02T19:58:4…"): both halves
+    // of the site (title.ts on the page, search.js in results) close it before the ellipsis.
+    const inResult = await link.locator('code').allTextContents();
+    expect(inResult).toEqual(['2026-04-02', '2026-04-02T19:58:4']);
+    expect(await link.textContent()).not.toContain('`');
+    await link.click();
+    await page.waitForURL((url) => url.pathname.includes('/s/'), { timeout: 10_000 });
+    expect(await page.locator('h1 code').allTextContents()).toEqual(inResult);
+    expect(await page.title()).toMatch(/^Write a regex that matches ISO 8601 dates like 2026-04-02 and/);
+    await page.close();
+    expect(problems.csp).toEqual([]);
+    expect(problems.errors).toEqual([]);
+  });
+
   it('narrows results with a filter and sorts by date', async () => {
     const { page, problems } = await watchedPage(context);
     await page.goto(`${root()}search/index.html`);

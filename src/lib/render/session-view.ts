@@ -4,6 +4,7 @@
  */
 import type { Item, Session, Turn } from '../model/session.ts';
 import { safeText } from './escape.ts';
+import { titleHtml } from './title.ts';
 import { formatDateTime, formatDuration, formatTokens, machineTime, plural, shortCommit } from './format.ts';
 
 /** Decides the URL of another session's page, or null when the archive does not have it. */
@@ -95,7 +96,7 @@ export function headerView(session: Session, options: { hrefForSession?: HrefFor
   if (!session.supported) badges.push({ text: 'Format not supported', cls: 'badge-unsupported' });
 
   return {
-    titleHtml: safeText(session.title),
+    titleHtml: titleHtml(session.title),
     threadNameHtml: session.threadName && session.threadName !== session.title ? safeText(session.threadName) : null,
     badges,
     facts,
