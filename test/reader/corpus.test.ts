@@ -3,7 +3,7 @@
  * kind and no reader error, and its normalised form is pinned in a reviewed golden file per
  * Codex version (test/reader/__golden__/), so a change in what readers see is a visible diff.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArchive, readRollout, type ReadResult } from '../../src/lib/reader.ts';
@@ -59,6 +59,34 @@ describe('the real Codex corpus', () => {
       }
     }
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it('marks the killed and interrupted runs incomplete, in every version, and no finished one', async () => {
+    const seen = { cut: 0, finished: 0 };
+    for (const version of versions) {
+      const scenarios = JSON.parse(readFileSync(path.join(CORPUS, version, 'scenarios.json'), 'utf8')) as {
+        scenario: string;
+        new_files: string[];
+      }[];
+      const cutFiles = new Set(scenarios.filter((s) => /^(killed|interrupt)-/.test(s.scenario)).flatMap((s) => s.new_files));
+      for await (const { session } of readArchive(path.join(CORPUS, version))) {
+        const last = session.turns.at(-1)!;
+        const where = `${version}/${session.file}`;
+        if (cutFiles.has(session.file) && last.status !== 'aborted') {
+          // Files before task events say nothing of how a turn ended: these end on the prompt,
+          // reasoning or a command, where a finished turn ends on the answer.
+          expect(session.incomplete, where).toBe(true);
+          expect(last.status, where).toBe('incomplete');
+          expect(last.durationMs, `${where}: a turn with no end has no duration`).toBeNull();
+          seen.cut++;
+        } else if (!cutFiles.has(session.file)) {
+          expect(session.incomplete, where).toBe(false);
+          seen.finished++;
+        }
+      }
+    }
+    expect(seen.cut).toBeGreaterThanOrEqual(9);
+    expect(seen.finished).toBeGreaterThan(40);
   });
 
   it('takes no duration from a file\'s mtime, which is also when a backup was copied', async () => {

@@ -87,6 +87,8 @@ export function emptyCounts(): RecordCounts {
 }
 
 const RAW_LIMIT = 64 * 1024;
+/** What a finished turn ends on, in files that do not mark the end (cutOffWithoutMarkers). */
+const FINISHED_ON: ReadonlySet<Item['kind']> = new Set(['assistant_message', 'aborted', 'error', 'compaction', 'rollback']);
 const COMPACTION_PREFIX = /^Another language model started to solve this problem and produced a summary[^\n]*\n?/;
 
 const SUBAGENT_TOOLS = new Set([
@@ -1226,6 +1228,20 @@ export class SessionBuilder {
 
   // ---------------------------------------------------------------- result
 
+  /**
+   * Whether the last turn of a file without turn-end markers was cut off. Such files (generations
+   * 0 and 1, and generation 2 before Codex wrote task events) never say how a turn ended, but
+   * every turn that finished in them ends on the assistant's answer, an abort, an error or a
+   * compaction: all 16 finished sessions of the corpus's 0.1.x, 0.20, 0.39 and 0.63 files do.
+   * Its 6 killed and interrupted runs (SIGKILL during an answer or a command; 0.20 and 0.63 write
+   * no abort for SIGINT under `codex exec`) end on the prompt, reasoning or a command instead.
+   */
+  private cutOffWithoutMarkers(last: TurnDraft): boolean {
+    if (this.turns.some((d) => d.explicit) || last.turn.status !== 'unknown' || last.turn.inherited) return false;
+    const end = last.turn.items.findLast((i) => i.kind !== 'context' && i.kind !== 'notice');
+    return end !== undefined && !FINISHED_ON.has(end.kind);
+  }
+
   /** Close the session and return it, with diagnostics. Never throws for bad input. */
   finish(extra: { threadName: string | null; generation: 0 | 1 | 2 | 3 }): Session {
     const meta = this.meta ?? {};
@@ -1239,6 +1255,8 @@ export class SessionBuilder {
     if (last && !last.closed) this.closeTurn(last, null, last.explicit ? 'incomplete' : 'unknown');
     for (const draft of this.turns) this.settleAnswers(draft);
     if (this.pending.length) this.openTurn(null, null, false);
+    const cutOff = last !== undefined && this.cutOffWithoutMarkers(last);
+    if (cutOff) last.turn.status = 'incomplete';
 
     let previous: TokenUsage | null = null;
     for (const draft of this.turns) {
@@ -1246,7 +1264,8 @@ export class SessionBuilder {
         draft.turn.tokens = subtract(draft.lastTotal, previous);
         previous = draft.lastTotal;
       }
-      if (draft.turn.durationMs === null && draft.turn.startedAt && draft.turn.endedAt) {
+      // A turn with no end has no duration: its last record is only when it was cut off.
+      if (draft.turn.durationMs === null && draft.turn.status !== 'incomplete' && draft.turn.startedAt && draft.turn.endedAt) {
         const ms = Date.parse(draft.turn.endedAt) - Date.parse(draft.turn.startedAt);
         draft.turn.durationMs = ms >= 0 ? ms : null;
       }
@@ -1297,7 +1316,7 @@ export class SessionBuilder {
       lineage,
       tokens: this.lastTotal ? subtract(this.lastTotal, this.inheritedTotal) : null,
       contextWindow: this.contextWindow,
-      incomplete: this.cutLastLine || explicitIncomplete,
+      incomplete: this.cutLastLine || explicitIncomplete || cutOff,
       turns: supported ? turns : [],
       diagnostics: this.diagnostics,
     };
