@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Session } from '../lib/model/session.ts';
+import { ESCAPE_SEQUENCES } from '../lib/redact/hidden.ts';
 import { showControls } from '../lib/render/escape.ts';
 import type { OfflineEntry } from './state.ts';
 import { shardOrder } from './utils/shards.ts';
@@ -25,10 +26,15 @@ export const OFFLINE_GLOBAL = 'codexArchiveSearchIndex';
 /** Site-relative path of the offline index file. */
 export const OFFLINE_INDEX_PATH = '_assets/search-index.js';
 
-/** Lower-cases, strips accents, and splits into words of 2–40 letters/digits (`_` and `-` split too). */
+/**
+ * Lower-cases, strips accents, and splits into words of 2–40 letters/digits (`_` and `-` split
+ * too). Terminal escape sequences go first: the page shows `\x1b[32mPASSED` as a green "PASSED",
+ * and the digest would otherwise hold "32mpassed", which no search for "passed" finds offline.
+ */
 export function words(text: string): string[] {
   return (
     text
+      .replace(ESCAPE_SEQUENCES, ' ')
       .normalize('NFKD')
       .replace(/[\u0300-\u036f]/g, '')
       .toLowerCase()

@@ -14,6 +14,8 @@ describe('search slot', () => {
 describe('word digest', () => {
   it('normalises words and keeps each once, most important first, within the cap', () => {
     expect(words('Café ÜBER-fast_path x 42')).toEqual(['cafe', 'uber', 'fast', 'path', '42']);
+    // Colour codes are not part of the words they colour (pytest's green PASSED, red FAILED).
+    expect(words('\x1b[32mPASSED\x1b[0m \x1b[1;31mFAILED\x1b[0m\x1b]8;;http://x\x07link\x1b]8;;\x07')).toEqual(['passed', 'failed', 'link']);
     const session = {
       title: 'Fix the build',
       threadName: null,

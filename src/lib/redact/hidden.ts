@@ -17,6 +17,8 @@ import { TOKEN_CHAR, type Finding } from './findings.ts';
 // read a line at a time: hostile text (thousands of ESC ] in a row, a CSI with no final byte)
 // cannot make a match slow or run over a line.
 const ESCAPE = String.raw`\u001B\[[0-?]{0,32}[ -/]{0,8}[@-~]|\u001B\][^\u0007\u001B\n]{0,2048}(?:\u0007|\u001B\\)?|\u001B(?:[@-Z\\^_]|[ -/]{1,8}[0-~])|\u009B[0-?]{0,32}[ -/]{0,8}[@-~]`;
+/** Every escape sequence, for `replace` (none spans a line end, so whole texts are safe too). */
+export const ESCAPE_SEQUENCES = new RegExp(ESCAPE, 'g');
 /**
  * Soft hyphen, Mongolian vowel separator, zero-width and directional marks, word joiner and
  * invisible operators, byte order mark (a character class, as pattern source).
