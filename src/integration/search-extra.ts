@@ -21,9 +21,10 @@ export function withSearchExtra(html: string, words: string): string {
 }
 
 /**
- * The digest repeats the words a page shows and adds those it folds or leaves out. Weighed low,
- * it makes a page findable by them without ranking it above pages that show the word (a reader
- * lands where the match is in view).
+ * The digest repeats the words a page shows and adds those its searchable body lacks (the
+ * header's folder and thread name, code fences' languages). Weighed low, it makes a page findable
+ * by them without ranking it above pages that show the word (a reader lands where the match is in
+ * view).
  */
 const DIGEST_WEIGHT = 0.2;
 

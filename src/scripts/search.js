@@ -194,8 +194,9 @@
   }
 
   /**
-   * The words an excerpt marks, named as offline search names them, for a match the page does
-   * not show at once (folded, or in an output's left-out middle).
+   * The words an excerpt marks, named as offline search names them, for a match that only the
+   * page's hidden word list holds (a word of its header, such as the session's folder or thread
+   * name, which the searchable body does not repeat). Text a page leaves out is in neither.
    * @param {string} excerpt
    */
   function foundWords(excerpt) {
@@ -204,7 +205,7 @@
     (excerpt.match(/<mark>[^<]*<\/mark>/g) || []).forEach(function (m) {
       if (seen.indexOf(m) < 0) seen.push(m);
     });
-    return seen.length ? 'In text this page folds or leaves out: ' + seen.join(', ') : '';
+    return seen.length ? 'Found in this session: ' + seen.join(', ') : '';
   }
 
   /**

@@ -19,6 +19,10 @@ import { launch, serve, skipBrowser, watchedPage, type Served } from './support.
 /** Planted once, deep in the December 2025 quillpad session's pytest output (fixtures/demo-home/README.md). */
 const DEEP_WORD = 'zanzibarquokka';
 const DEEP_SESSION = '019ade9d-d532-74ac-91e1-42026f987f4c';
+/** Planted in the middle of the same output, which the page leaves out (fixtures/demo-home/README.md). */
+const UNSHOWN_WORD = 'fennecpangolin';
+/** Its only TypeScript is a fenced code block: the word is its fence's language alone. */
+const FENCE_SESSION = '01a1a24a-d61f-7560-82fc-d5f22dd86f4c';
 
 let build: DemoBuild;
 let server: Served;
@@ -108,6 +112,35 @@ describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) 
     expect(problems.csp).toEqual([]);
     expect(problems.errors).toEqual([]);
     if (fromDisk) expect(problems.failedRequests).toEqual([]);
+  });
+
+  it('publishes and indexes nothing of the middle of an output that a page leaves out', async () => {
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${root()}search/index.html`);
+    await page.locator('main [data-search-input]').fill(UNSHOWN_WORD);
+    const status = page.locator('main [data-search-status]');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/^No /);
+    expect(await page.locator('main [data-search-results] li').count()).toBe(0);
+    // The word the same output shows near its end is found (the search did run).
+    await page.locator('main [data-search-input]').fill(DEEP_WORD);
+    await page.locator('main [data-search-results] li a').first().waitFor({ timeout: 15_000 });
+    await page.close();
+    expect(problems.csp).toEqual([]);
+    expect(problems.errors).toEqual([]);
+  });
+
+  it('names the word when only the hidden word list of a page matched', async () => {
+    // "typescript" is only the language of a code fence in the November 2026 session: the page
+    // shows the code, not the word, so no excerpt of the page can hold it.
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${root()}search/index.html`);
+    await page.locator('main [data-search-input]').fill('typescript');
+    const hit = page.locator('main [data-search-results] li', { has: page.locator(`a[href*="s/${FENCE_SESSION}/"]`) });
+    await hit.waitFor({ timeout: 15_000 });
+    if (!fromDisk) expect(await hit.locator('p').innerHTML()).toBe('Found in this session: <mark>typescript</mark>');
+    await page.close();
+    expect(problems.csp).toEqual([]);
+    expect(problems.errors).toEqual([]);
   });
 
   it('shows the code spans of a title as code, in search results and on the page alike', async () => {

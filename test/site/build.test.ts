@@ -61,7 +61,13 @@ describe('demo build', () => {
     expect(offline.entries.some((e) => e.text.split(' ').includes('zanzibarquokka'))).toBe(true);
   });
 
-  it('moves inline images and whole long outputs to files', () => {
+  it('publishes nothing of the middle of a long output that its page leaves out, index included', () => {
+    // Planted on line 212 of the demo's 403-line pytest output (fixtures/demo-home/README.md).
+    for (const file of walk(build.dist)) expect(readFileSync(file).includes('fennecpangolin'), file).toBe(false);
+    expect(readFileSync(path.join(demoHome, 'sessions/2025/12/02/rollout-2025-12-02T10-31-17-019ade9d-d532-74ac-91e1-42026f987f4c.jsonl')).includes('fennecpangolin')).toBe(true);
+  });
+
+  it('moves inline images to files', () => {
     expect(readdirSync(path.join(build.dist, '_assets', 'img')).some((f) => /^[0-9a-f]{64}\.png$/.test(f))).toBe(true);
     expect(walk(build.dist).some((f) => f.includes(`${path.sep}data:`))).toBe(false);
     for (const file of walk(build.dist).filter((f) => f.endsWith('.html'))) {
