@@ -15,7 +15,8 @@
  *   the oldest session had gone on then (a case Codex does not produce, kept to compare with the
  *   numbers measured that way before: docs/performance.md).
  *   all (default): cold, nochange, onechanged in that order.
- * - For each build: wall time; phase times from .cache/bench/<home>/report.json (`phases`, or the
+ * - For each build: wall time; CPU time of the whole build (user + system, every process) and
+ *   the cores it kept busy on average (CPU / wall); phase times from .cache/bench/<home>/report.json (`phases`, or the
  *   report's `timingsMs`) when present; peak RSS of the whole build process tree (VmRSS of the
  *   child and all its descendants, summed, polled every 100 ms); output size; largest HTML page.
  * - The floor: read + JSON.parse of the same input in this process, and total/floor.
@@ -78,11 +79,23 @@ function treeRss(pid) {
   return sum;
 }
 
-/** Run `npm run build -- --out <site>` with CODEX_HOME=<home>; measure wall time and tree RSS. */
+/**
+ * CPU seconds (user + system) of this process's children that have ended and been waited for:
+ * fields 16 and 17 of /proc/self/stat, in clock ticks (USER_HZ, 100 on Linux). The build's whole
+ * tree is counted (npm, the build, Astro, the search job, Pagefind), since each waits for its own.
+ */
+function childrenCpuSeconds() {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** Run `npm run build -- --out <site>` with CODEX_HOME=<home>; measure wall time, CPU time and tree RSS. */
 function runBuild(home, site, logFile, timeoutMin) {
   const base = path.dirname(site);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    const cpu0 = childrenCpuSeconds();
     const log = fs.openSync(logFile, 'w');
     // Own process group, so a timeout can stop npm, the build and anything it started.
     // Its own report and Astro cache (incremental records, search shards, verifier verdicts).
@@ -115,7 +128,7 @@ function runBuild(home, site, logFile, timeoutMin) {
       const seconds = (performance.now() - t0) / 1000;
       // A failed build still did (most of) its work: keep its time and memory, flag it.
       const status = timedOut ? `timeout after ${timeoutMin} min` : code === 0 ? 'ok' : `exit ${code}`;
-      resolve({ seconds, peakRss: peak, status, log: path.relative(ROOT, logFile) });
+      resolve({ seconds, cpuSeconds: childrenCpuSeconds() - cpu0, peakRss: peak, status, log: path.relative(ROOT, logFile) });
     });
   });
 }
@@ -253,13 +266,15 @@ async function main() {
 
   const failed = rows.filter((r) => r.build.status !== 'ok');
   const phaseKeys = [...new Set(rows.flatMap((r) => Object.keys(r.report.phases ?? {})))];
-  const head = ['mode', 'status', 'N', 'input MB', 'total s', ...phaseKeys.map((k) => `${k} s`), 'peak RSS MiB', 'output MB', 'largest HTML KB', 'floor s', 'floor MB/s', 'total/floor'];
+  const head = ['mode', 'status', 'N', 'input MB', 'total s', 'CPU s', 'cores', ...phaseKeys.map((k) => `${k} s`), 'peak RSS MiB', 'output MB', 'largest HTML KB', 'floor s', 'floor MB/s', 'total/floor'];
   const body = rows.map((r) => [
     r.mode,
     r.build.status,
     r.n,
     fmtMB(r.inputBytes),
     r.build.seconds.toFixed(1),
+    r.build.cpuSeconds.toFixed(1),
+    (r.build.cpuSeconds / r.build.seconds).toFixed(2),
     ...phaseKeys.map((k) => fmtS(r.report.phases?.[k])),
     (r.build.peakRss / 1048576).toFixed(0),
     r.out.files ? fmtMB(r.out.bytes) : '-',
