@@ -101,7 +101,24 @@ describe('the note where output was left out', () => {
   it('says how much and where the whole output is, escaped and out of the search index', () => {
     const view = outputView(trimOutput(log(3000), 4000).text, { line: 42 })!;
     const html = view.headHtml + view.middleHtml + view.tailHtml;
-    expect(html).toMatch(/<span class="output-gap" data-pagefind-ignore="all">\[… [\d,]+ characters, [\d,]+ lines not published here; they are in the rollout file, from its line 42 …\]<\/span>/);
+    expect(html).toMatch(/<span class="output-gap" data-pagefind-ignore="all">\[… [\d,]+ characters, [\d,]+ lines not published here; they are in the rollout file, in this item's records from its line 42 …\]<\/span>/);
     expect(html).not.toContain('\uFDD0');
+  });
+
+  it("quotes Codex's own note when the part left out holds it: the file lacks those lines too", () => {
+    // As the corpus's 0.39 longout session stored it: lines 1-128, Codex's note, lines 1894-2021.
+    const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`).join('\n');
+    const stored = `${numbered(1, 128)}\n[... omitted 1765 of 2021 lines ...]\n\n${numbered(1894, 2021)}\n`;
+    const { text, gap } = trimOutput(stored, 400);
+    expect(gap?.codexNote).toBe('[... omitted 1765 of 2021 lines ...]');
+    const view = outputView(text, { line: 8 })!;
+    const html = view.headHtml + view.middleHtml + view.tailHtml;
+    expect(html).toContain("in this item's records from its line 8. Among them, Codex's note that it stored this output in part: “[... omitted 1765 of 2021 lines ...]” …]");
+    expect(html).not.toContain('\uFDD0');
+    // The other notes Codex has written, and none in an output that holds none.
+    for (const note of ['... command output truncated for persistence ...', '…44042 tokens truncated…', 'Warning: truncated output (original token count: 9001)']) {
+      expect(trimOutput(`${numbered(1, 200)}\n${note}\n${numbered(201, 400)}`, 400).gap?.codexNote).toBe(note);
+    }
+    expect(trimOutput(numbered(1, 400), 400).gap?.codexNote).toBeUndefined();
   });
 });

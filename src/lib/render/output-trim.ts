@@ -7,11 +7,13 @@
  * scanned, highlighted or indexed either. Where text was left out, a gap marker stands in the
  * output; `gapNoteHtml` turns it into a visible note, so nothing disappears silently.
  *
- * The marker is one line `\uFDD0<chars>:<lines>\uFDD0`. U+FDD0 is a Unicode noncharacter (never
- * in interchange text); any that a session carries is replaced with U+FFFD first, so a session
- * cannot forge a note.
+ * The marker is one line `\uFDD0<chars>:<lines>\uFDD0`, or `\uFDD0<chars>:<lines>:<note>\uFDD0` when
+ * the part left out holds Codex's own note that it stored the output in part (CODEX_CUT). U+FDD0
+ * is a Unicode noncharacter (never in interchange text); any that a session carries is replaced
+ * with U+FFFD first, so a session cannot forge a note.
  */
 import type { Item, Session } from '../model/session.ts';
+import { escapeHtml } from './escape.ts';
 import { plural } from './format.ts';
 
 /**
@@ -26,17 +28,34 @@ export const DEFAULT_OUTPUT_CHARS = 2500;
 const MARK = '\uFDD0';
 const MARK_RE = /\uFDD0/g;
 /** A gap marker as it appears in text (and, unchanged, in escaped HTML: no character to escape). */
-export const GAP_RE = /\uFDD0(\d+):(\d+)\uFDD0/g;
+export const GAP_RE = /\uFDD0(\d+):(\d+)(?::([^\uFDD0\n<>&]{1,100}))?\uFDD0/g;
+
+/**
+ * The notes Codex writes where it stored only part of an output (rollout-format.md, "outputs are
+ * truncated by Codex before they are stored", and the corpus's longout sessions). When one falls
+ * in the part a page leaves out, the page's note quotes it: the reader sees line 11 followed by
+ * line 2010, and the rollout file does not hold the lines between either.
+ */
+const CODEX_CUT = /\[\.\.\. omitted \d{1,12} of \d{1,12} lines \.\.\.\]|\.\.\. command output truncated for persistence \.\.\.|…\d{1,12} tokens truncated…|Warning: truncated output \(original token count: \d{1,12}\)/;
 
 /** What was left out of one output. */
 export interface OutputGap {
   chars: number;
   lines: number;
+  /** Codex's own note that it stored the output in part, when it is in what was left out. */
+  codexNote?: string;
 }
 
 /** The marker line standing for `gap` inside an output. */
 export function gapMarker(gap: OutputGap): string {
-  return `${MARK}${gap.chars}:${gap.lines}${MARK}`;
+  return `${MARK}${gap.chars}:${gap.lines}${gap.codexNote ? `:${gap.codexNote}` : ''}${MARK}`;
+}
+
+/** Codex's note in `text[from, to)`, if any (the cheap `includes` first: middles can be megabytes). */
+function codexNoteIn(text: string, from: number, to: number): string | undefined {
+  const middle = text.slice(from, to);
+  if (!middle.includes('omitted') && !middle.includes('truncated')) return undefined;
+  return CODEX_CUT.exec(middle)?.[0];
 }
 
 function countNewlines(text: string, start: number, end: number): number {
@@ -87,7 +106,8 @@ export function trimOutput(text: string, limit: number): { text: string; gap: Ou
   let tailStart = clean.indexOf('\n', clean.length - half);
   const byChars = tailStart === -1 || tailStart >= clean.length - 1 || clean.length - tailStart - 1 < half / 2;
   tailStart = byChars ? wordStart(clean, safeIndex(clean, clean.length - half), clean.length - Math.ceil(half / 2)) : tailStart + 1;
-  const gap: OutputGap = { chars: tailStart - headEnd, lines: countNewlines(clean, headEnd, tailStart) };
+  const codexNote = codexNoteIn(clean, headEnd, tailStart);
+  const gap: OutputGap = { chars: tailStart - headEnd, lines: countNewlines(clean, headEnd, tailStart), ...(codexNote ? { codexNote } : {}) };
   const head = clean.slice(0, headEnd);
   const joint = head === '' || head.endsWith('\n') ? '' : '\n';
   const tail = clean.slice(tailStart);
@@ -136,12 +156,13 @@ export function trimSessionOutputs(session: Session, limit: number): { session: 
  */
 export function gapNoteHtml(html: string, line: number | null): string {
   if (!html.includes(MARK)) return html;
-  return html.replace(GAP_RE, (_, chars: string, lines: string) => {
-    // What we left out is in the file as Codex wrote it (which may itself have cut the output,
-    // so "whole" would overclaim). The line is the item's record in the file (its call or its
-    // completed record; the output is there or after it), not a line of the output.
-    const where = line ? `they are in the rollout file, from its line ${line}` : 'they are in the rollout file';
+  return html.replace(GAP_RE, (_, chars: string, lines: string, codexNote: string | undefined) => {
+    // What we left out is in the file as Codex wrote it. The line is the item's first record in
+    // the file (its call; the output is in a record after it), not a line of the output.
+    const where = line ? `they are in the rollout file, in this item's records from its line ${line}` : 'they are in the rollout file';
     const size = `${plural(Number(chars), 'character')}${Number(lines) > 0 ? `, ${plural(Number(lines), 'line')}` : ''}`;
-    return `<span class="output-gap" data-pagefind-ignore="all">[… ${size} not published here; ${where} …]</span>`;
+    // Codex's own cut was among them: the file does not hold the whole output either.
+    const codex = codexNote ? `. Among them, Codex's note that it stored this output in part: “${escapeHtml(codexNote)}”` : '';
+    return `<span class="output-gap" data-pagefind-ignore="all">[… ${size} not published here; ${where}${codex} …]</span>`;
   });
 }
