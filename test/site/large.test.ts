@@ -66,7 +66,7 @@ describe('an output-heavy session', () => {
     const html = readFileSync(page, 'utf8');
     expect(statSync(page).size).toBeLessThan(400 * 1024);
     expect(existsSync(path.join(dist, '_assets', 'out'))).toBe(false);
-    const notes = [...html.matchAll(/<span class="output-gap"[^>]*>\[… ([\d,]+) characters, ([\d,]+) lines not published here; they are in the rollout file, from its line (\d+) …\]<\/span>/g)];
+    const notes = [...html.matchAll(/<span class="output-gap"[^>]*>\[… ([\d,]+) characters, ([\d,]+) lines not published here; they are in the rollout file, in this item's records from its line (\d+) …\]<\/span>/g)];
     expect(notes).toHaveLength(40);
     for (const [i, note] of notes.entries()) {
       // Command i is on rollout line 3 + 2i, its output on the next; about 4,000 of its ~196,000 characters are published.
