@@ -451,7 +451,7 @@ export function summarise(session: Session): SessionSummary {
   let failed = 0;
   for (const turn of session.turns) {
     for (const item of turn.items) {
-      if (item.kind === 'shell' && (item.status === 'failed' || (item.exitCode !== null && item.exitCode !== 0))) failed++;
+      if (item.kind === 'shell' && item.status !== 'interrupted' && (item.status === 'failed' || (item.exitCode !== null && item.exitCode !== 0))) failed++;
     }
   }
   return SessionSummary.parse({

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readArchive, readRollout, type ReadResult } from '../../src/lib/reader.ts';
+import { readArchive, readRollout, summarise, type ReadResult } from '../../src/lib/reader.ts';
 import { CORPUS, fileFor } from './helpers.ts';
 
 const versions = readdirSync(CORPUS).filter((d) => d.startsWith('codex-')).sort();
@@ -87,6 +87,34 @@ describe('the real Codex corpus', () => {
     }
     expect(seen.cut).toBeGreaterThanOrEqual(9);
     expect(seen.finished).toBeGreaterThan(40);
+  });
+
+  it('shows the command a SIGINT stopped as interrupted, not declined or failed', async () => {
+    let checked = 0;
+    for (const version of versions) {
+      const scenarios = JSON.parse(readFileSync(path.join(CORPUS, version, 'scenarios.json'), 'utf8')) as {
+        scenario: string;
+        new_files: string[];
+      }[];
+      // By file name: `codex archive` moved some files to archived_sessions/ after the run.
+      const interrupted = new Set(scenarios.filter((s) => s.scenario === 'interrupt-sigint').flatMap((s) => s.new_files.map((f) => path.basename(f))));
+      for await (const { session } of readArchive(path.join(CORPUS, version))) {
+        const commands = session.turns.flatMap((t) => t.items).filter((i) => i.kind === 'shell');
+        const where = `${version}/${session.file}`;
+        if (!interrupted.has(path.basename(session.file))) {
+          expect(commands.filter((c) => c.status === 'interrupted').map((c) => c.command), where).toEqual([]);
+          continue;
+        }
+        // Files that record the abort, where the SIGINT came during `sleep 120` (0.39's came while
+        // the model answered, after its command had finished).
+        const sleep = commands.findLast((c) => c.command.includes('sleep 120'));
+        if (session.turns.at(-1)!.status !== 'aborted' || !sleep) continue;
+        expect(sleep.status, where).toBe('interrupted');
+        expect(summarise(session).failedCommands, where).toBe(commands.filter((c) => c !== sleep && c.exitCode !== 0 && c.exitCode !== null).length);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(3);
   });
 
   it('takes no duration from a file\'s mtime, which is also when a backup was copied', async () => {

@@ -89,7 +89,7 @@ export const ShellItem = z.object({
   durationMs: z.number().nullable(),
   /** Combined output text (may contain ANSI escapes). */
   output: z.string().nullable(),
-  /** `completed`, `failed`, `declined`, `in_progress`, or null when unknown. */
+  /** `completed`, `failed`, `declined`, `interrupted`, `in_progress`, or null when unknown. */
   status: z.string().nullable(),
   /** Set when the command was typed by the user (`!cmd`), not run by the agent. */
   byUser: z.boolean(),

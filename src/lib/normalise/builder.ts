@@ -38,7 +38,7 @@ import {
   usage,
 } from './session-facts.ts';
 import { commandText, mcpName, patchItem } from './tool-calls.ts';
-import { flattenToolOutput, isDeclinedOutput, mcpResultText, parseShellOutput } from './tool-output.ts';
+import { flattenToolOutput, isDeclinedOutput, isInterruptedOutput, mcpResultText, parseShellOutput } from './tool-output.ts';
 import {
   arr,
   bool,
@@ -87,6 +87,16 @@ export function emptyCounts(): RecordCounts {
 }
 
 const RAW_LIMIT = 64 * 1024;
+/**
+ * The command the user stopped when they interrupted a turn: its last command, when it began and
+ * did not finish. Codex 0.169 records it as failed with exit code -1, no exit code a command
+ * returns, and its output as a bare "aborted by user" (the corpus's interrupt-sigint session).
+ */
+function markInterrupted(turn: Turn): void {
+  const command = turn.items.findLast((i) => i.kind === 'shell');
+  if (command && (command.exitCode === -1 || (command.exitCode === null && command.status === 'in_progress'))) command.status = 'interrupted';
+}
+
 /** What a finished turn ends on, in files that do not mark the end (cutOffWithoutMarkers). */
 const FINISHED_ON: ReadonlySet<Item['kind']> = new Set(['assistant_message', 'aborted', 'error', 'compaction', 'rollback']);
 const COMPACTION_PREFIX = /^Another language model started to solve this problem and produced a summary[^\n]*\n?/;
@@ -849,6 +859,7 @@ export class SessionBuilder {
             item.exitCode ??= parsed.exitCode;
             item.durationMs ??= parsed.durationMs;
             if (isDeclinedOutput(parsed.output)) item.status = 'declined';
+            else if (isInterruptedOutput(parsed.output)) item.status = 'interrupted';
             else item.status ??= item.exitCode === null ? null : item.exitCode === 0 ? 'completed' : 'failed';
             break;
           }
@@ -1257,6 +1268,7 @@ export class SessionBuilder {
     if (this.pending.length) this.openTurn(null, null, false);
     const cutOff = last !== undefined && this.cutOffWithoutMarkers(last);
     if (cutOff) last.turn.status = 'incomplete';
+    for (const draft of this.turns) if (draft.turn.status === 'aborted') markInterrupted(draft.turn);
 
     let previous: TokenUsage | null = null;
     for (const draft of this.turns) {

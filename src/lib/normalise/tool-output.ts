@@ -104,10 +104,22 @@ export function mcpResultText(result: unknown): { text: string | null; isError: 
   return { text, isError: typeof result.isError === 'boolean' ? result.isError : null };
 }
 
-/** Does this output say that the command never ran because approval was refused? */
+/**
+ * Does this output say that the command never ran because approval was refused? A bare "aborted
+ * by user" is what 0.169's interactive UI writes when its approval prompt is answered "no" (the
+ * corpus's tui-denied session); it writes the same when a running command is interrupted, which
+ * the command's own records then show (exit code -1: `markInterrupted` in builder.ts).
+ */
 export function isDeclinedOutput(text: string | null): boolean {
   if (!text) return false;
-  return /^(approval policy is \w+; reject command|aborted by user|exec command rejected by user|command rejected)/i.test(
-    text.trim(),
-  );
+  return /^(approval policy is \w+; reject command|aborted by user(?! after)|exec command rejected by user|command rejected)/i.test(text.trim());
+}
+
+/**
+ * Does this output say that the user stopped the command while it ran? "aborted by user after
+ * 3.2s" (0.100 and 0.130 when a turn is interrupted during a command: the corpus's
+ * interrupt-sigint sessions): the command ran, nobody declined it.
+ */
+export function isInterruptedOutput(text: string | null): boolean {
+  return !!text && /^aborted by user after \d/i.test(text.trim());
 }
