@@ -158,6 +158,14 @@ describe('session views', () => {
     expect(headerView({ ...SESSION, generation: 3 }).resumeCommand).toBe('codex resume 019a0000-0000-7000-8000-000000000001');
   });
 
+  test('a session cut off says how long it ran at least, and is badged possibly incomplete', () => {
+    const whole = headerView({ ...SESSION, durationMs: 93, incomplete: false });
+    expect(whole.facts.find((f) => f.term === 'Duration')!.html).toBe('93 ms');
+    const cut = headerView({ ...SESSION, durationMs: 93, incomplete: true });
+    expect(cut.facts.find((f) => f.term === 'Duration')!.html).toBe('at least 93 ms (until its last record)');
+    expect(cut.badges.map((b) => b.text)).toContain('Possibly incomplete');
+  });
+
   test('a repository URL that is not https or git@ is not linked', () => {
     const view = headerView({ ...SESSION, git: { commit: null, branch: null, repositoryUrl: 'javascript:alert(1)' } });
     expect(view.facts.find((f) => f.term === 'Repository')!.href).toBeNull();

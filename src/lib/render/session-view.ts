@@ -61,7 +61,8 @@ export function headerView(session: Session, options: { hrefForSession?: HrefFor
     facts.push({ term: 'Started', html: safeText(formatDateTime(session.startedAt)), datetime: started });
   }
   const duration = formatDuration(session.durationMs);
-  if (duration) facts.push({ term: 'Duration', html: safeText(duration) });
+  // A session cut off mid-turn ran until it was killed, not until its last record.
+  if (duration) facts.push({ term: 'Duration', html: safeText(session.incomplete ? `at least ${duration} (until its last record)` : duration) });
   if (options.project) facts.push({ term: 'Project', html: safeText(options.project) });
   if (session.cwd) facts.push({ term: 'Directory', html: safeText(session.cwd), code: true });
   if (session.git?.repositoryUrl) {
