@@ -115,6 +115,19 @@ describe('reader on awkward rollouts (fixtures/rollouts)', () => {
   });
 });
 
+describe('turn times in files without turn-end markers', () => {
+  it('end a turn at its last work, not at a compaction that came between turns', async () => {
+    // The demo's quillpad session (no task events): turn 1 answers at 10:31:29, Codex compacts
+    // at 10:34:44 just before the next prompt, and turn 2 starts at 10:34:45.
+    const file = path.resolve(import.meta.dirname, '../../fixtures/demo-home/sessions/2025/12/02/rollout-2025-12-02T10-31-17-019ade9d-d532-74ac-91e1-42026f987f4c.jsonl');
+    const { session } = await readRollout(await fileFor(file, path.basename(file)));
+    const [first] = session.turns;
+    expect(first!.items.some((i) => i.kind === 'compaction')).toBe(true);
+    expect(first!.endedAt).toBe('2025-12-02T10:31:29.736Z');
+    expect(first!.durationMs).toBeLessThan(60_000);
+  });
+});
+
 describe('titles', () => {
   it('are plain text: no markdown emphasis, heading marks or link syntax', async () => {
     const { plainTitle } = await import('../../src/lib/normalise/session-facts.ts');

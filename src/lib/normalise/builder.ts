@@ -97,6 +97,9 @@ function markInterrupted(turn: Turn): void {
   if (command && (command.exitCode === -1 || (command.exitCode === null && command.status === 'in_progress'))) command.status = 'interrupted';
 }
 
+/** Records that do not extend a turn without an end marker (`addItem`). */
+const BETWEEN_TURNS: ReadonlySet<Item['kind']> = new Set(['compaction', 'notice', 'context']);
+
 /** What a finished turn ends on, in files that do not mark the end (cutOffWithoutMarkers). */
 const FINISHED_ON: ReadonlySet<Item['kind']> = new Set(['assistant_message', 'aborted', 'error', 'compaction', 'rollback']);
 const COMPACTION_PREFIX = /^Another language model started to solve this problem and produced a summary[^\n]*\n?/;
@@ -413,7 +416,10 @@ export class SessionBuilder {
     }
     const draft = this.turnFor(item.at);
     draft.turn.items.push(item);
-    if (item.at) draft.lastAt = item.at;
+    // A turn with no end marker ends at its last record of work: a compaction, a notice or
+    // injected context after the answer is between turns (the demo's pre-turn compaction came
+    // three idle minutes after the answer, and made a 12-second turn read 3 min 27 s).
+    if (item.at && (draft.explicit || !BETWEEN_TURNS.has(item.kind))) draft.lastAt = item.at;
   }
 
   // ---------------------------------------------------------------- response items
