@@ -467,7 +467,8 @@ export function summarise(session: Session): SessionSummary {
     lineage: hasLineage(session.lineage) ? session.lineage : null,
     incomplete: session.incomplete,
     project: projectOf(session),
-    turnCount: session.turns.length,
+    // A fork's copied turns are its source's: lists count the turns this session added.
+    turnCount: session.turns.filter((t) => !t.inherited).length,
     failedCommands: failed,
   });
 }

@@ -117,6 +117,15 @@ describe('the real Codex corpus', () => {
     expect(checked).toBeGreaterThanOrEqual(3);
   });
 
+  it('counts only the turns a fork added in its summary, not those it copied', async () => {
+    const forks: [string, number, number][] = [];
+    for await (const { session } of readArchive(path.join(CORPUS, 'codex-0.169.0'))) {
+      if (session.turns.some((t) => t.inherited)) forks.push([session.file, session.turns.length, summarise(session).turnCount]);
+    }
+    // The `exec fork` session copies its source's two turns and adds one.
+    expect(forks).toEqual([[expect.stringContaining('01a2003c-0bd9-79c2-8292-0707cdfd1876'), 3, 1]]);
+  });
+
   it('takes no duration from a file\'s mtime, which is also when a backup was copied', async () => {
     let checked = 0;
     for (const version of ['codex-0.1.2505172129', 'codex-0.20.0']) {
