@@ -35,7 +35,7 @@ import { withSearchExtra } from './search-extra.ts';
 import { groupByShard, shardOrder } from './utils/shards.ts';
 
 /** Bump when how shards are built changes (invalidates every cached shard). */
-const SHARD_FORMAT = 5;
+const SHARD_FORMAT = 6;
 
 /**
  * Pagefind processes indexing shards at once. One service handles one request at a time (its
@@ -86,10 +86,16 @@ async function removeUnusedUi(outputPath: string): Promise<void> {
  * note"), a patch file's path and counts ("main.go+1"), a diff row's line numbers and code
  * ("11func"), which searches and excerpts then showed. Spaces between the elements of headers,
  * headings and tables, in this copy only, keep the words apart; the published page is unchanged.
- * Session text is escaped in the page, so `><` and `<td` here are always the page's own markup.
+ * An item's own header (its label, status, duration and time: "Command", "Failed, exit code 1")
+ * is the site's words, not the session's: indexed, it filled excerpts ("Command Succeeded, exit
+ * code 0 60 ms") and matched searches for "failed" in every session with a failed command (the
+ * filter "has failed command" does that). It is left out of this copy.
+ * Session text is escaped in the page, so `><`, `<header>` and `<td` here are always the page's
+ * own markup.
  */
 export function searchableHtml(html: string, words: string): string {
   return withSearchExtra(html, words)
+    .replace(/(<article\b[^>]*>)<header>[\s\S]*?<\/header>/g, '$1')
     .replace(/<(header|h[1-6])\b[^>]*>[\s\S]*?<\/\1>/g, (block) => block.replaceAll('><', '> <'))
     .replace(/<t[dhr]\b/g, ' $&');
 }
