@@ -178,6 +178,11 @@ export const SubAgentItem = z.object({
       status: z.string().nullable(),
     }),
   ),
+  /**
+   * What agents reported, read from the call's JSON result (`wait_agent`'s `status`,
+   * `close_agent`'s `previous_status`): the final message of each one that completed or errored.
+   */
+  reports: z.array(z.object({ threadId: z.string().nullable(), status: z.string(), text: z.string() })).optional(),
 });
 
 /** A message between agents of one multi-agent tree (v2 `agent_message`, mailbox JSON). */

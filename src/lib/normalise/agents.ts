@@ -51,6 +51,84 @@ export function agentStatus(value: unknown): string | null {
   return null;
 }
 
+/** What an agent reported (SubAgentItem `reports`). */
+export type AgentReport = NonNullable<Extract<Item, { kind: 'subagent' }>['reports']>[number];
+
+/** An agent's final message, when `state` is `{completed: text}` or `{errored: text}`. */
+function reportOf(threadId: string | null, state: unknown): AgentReport | null {
+  if (!isObj(state)) return null;
+  for (const status of ['completed', 'errored'] as const) {
+    const text = str(state[status]);
+    if (text) return { threadId, status, text };
+  }
+  return null;
+}
+
+/**
+ * The agents and reports a multi-agent call's result names. Codex returns JSON text:
+ * `spawn_agent` `{agent_id, nickname}`, `wait_agent` `{status: {<thread id>: state}}`,
+ * `close_agent` `{previous_status: state}` for the one agent it addressed (`addressed`). Anything
+ * else, or text that is not JSON, names nothing (the result is still shown as it is).
+ */
+export function agentsInResult(output: string | null, addressed: string | null): { agents: Agent[]; reports: AgentReport[] } {
+  const agents: Agent[] = [];
+  const reports: AgentReport[] = [];
+  if (!output || !output.trimStart().startsWith('{')) return { agents, reports };
+  let value: unknown;
+  try {
+    value = JSON.parse(output);
+  } catch {
+    return { agents, reports };
+  }
+  if (!isObj(value)) return { agents, reports };
+  const spawned = str(value.agent_id);
+  if (spawned) agents.push({ threadId: spawned, nickname: str(value.nickname), role: null, path: null, status: null });
+  for (const [threadId, state] of Object.entries(obj(value.status))) {
+    agents.push({ threadId, nickname: null, role: null, path: null, status: agentStatus(state) });
+    const report = reportOf(threadId, state);
+    if (report) reports.push(report);
+  }
+  const closed = reportOf(addressed, value.previous_status);
+  if (closed) reports.push(closed);
+  return { agents, reports };
+}
+
+/**
+ * Nicknames known anywhere in the session, given to every call that addressed the same agent:
+ * `wait_agent` and `close_agent` name agents by thread id only, and the spawn's result or a
+ * collab record gave the name ("Noether").
+ */
+export function shareNicknames(items: readonly Item[]): void {
+  const names = new Map<string, string>();
+  for (const item of items) {
+    if (item.kind !== 'subagent') continue;
+    for (const a of item.agents) if (a.threadId && a.nickname && !names.has(a.threadId)) names.set(a.threadId, a.nickname);
+  }
+  if (names.size === 0) return;
+  for (const item of items) {
+    if (item.kind !== 'subagent') continue;
+    for (const a of item.agents) if (a.threadId && !a.nickname) a.nickname = names.get(a.threadId) ?? null;
+  }
+}
+
+/**
+ * A report an earlier call already carried is not repeated: `close_agent` returns the final
+ * message `wait_agent` returned before it (its result, as recorded, keeps it).
+ */
+export function dropRepeatedReports(items: readonly Item[]): void {
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (item.kind !== 'subagent' || !item.reports) continue;
+    item.reports = item.reports.filter((r) => {
+      const key = `${r.threadId}\u0000${r.text}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (item.reports.length === 0) delete item.reports;
+  }
+}
+
 export function mergeAgents(item: Extract<Item, { kind: 'subagent' }>, found: Agent[]): void {
   for (const agent of found) {
     const existing = item.agents.find((a) => (agent.threadId && a.threadId === agent.threadId) || (agent.path && a.path === agent.path));

@@ -8,7 +8,7 @@
  * `turn_aborted`.
  */
 import type { Diagnostic, ImageRef, Item, Session, TokenUsage, Turn } from '../model/session.ts';
-import { collabAgents, mergeAgents } from './agents.ts';
+import { agentsInResult, collabAgents, dropRepeatedReports, mergeAgents, shareNicknames } from './agents.ts';
 import { filesFromChangeMap } from './apply-patch.ts';
 import {
   developerLabel,
@@ -891,9 +891,13 @@ export class SessionBuilder {
           case 'view_image':
             item.images.push(...images);
             break;
-          case 'subagent':
+          case 'subagent': {
             item.output ??= out;
+            const found = agentsInResult(out, item.agents.length === 1 ? item.agents[0]!.threadId : null);
+            mergeAgents(item, found.agents);
+            if (found.reports.length > 0) item.reports = found.reports;
             break;
+          }
           case 'plan':
             break; // "Plan updated": nothing a reader needs
           case 'tool_call':
@@ -1275,6 +1279,9 @@ export class SessionBuilder {
     const cutOff = last !== undefined && this.cutOffWithoutMarkers(last);
     if (cutOff) last.turn.status = 'incomplete';
     for (const draft of this.turns) if (draft.turn.status === 'aborted') markInterrupted(draft.turn);
+    const items = this.turns.flatMap((d) => d.turn.items);
+    shareNicknames(items);
+    dropRepeatedReports(items);
 
     let previous: TokenUsage | null = null;
     for (const draft of this.turns) {

@@ -429,6 +429,12 @@ export function subAgentView(item: ItemOf<'subagent'>, ctx: RenderContext) {
       statusText: a.status === null ? null : (AGENT_STATUS[a.status] ?? a.status),
       href: a.threadId ? (ctx.hrefForSession?.(a.threadId) ?? null) : null,
     })),
+    // Each agent's final message as the markdown it is; the JSON it came in stays, folded.
+    reports: (item.reports ?? []).map((r) => {
+      const agent = item.agents.find((a) => a.threadId !== null && a.threadId === r.threadId);
+      const who = agent?.nickname ?? r.threadId ?? 'the agent';
+      return { headingText: `${r.status === 'errored' ? 'Error from' : 'Report from'} ${who}`, html: renderMarkdown(r.text) };
+    }),
     output: outputView(item.output, { format: 'plain', collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null, line: item.line }),
   };
 }
