@@ -144,7 +144,8 @@
                     url: d.url,
                     title: (d.meta && d.meta.title) || d.url,
                     date: (d.meta && d.meta.date) || '',
-                    project: (d.filters && d.filters.project && d.filters.project[0]) || '',
+                    // '(no project)' is a filter value (session-page.ts, NO_PROJECT), not a project.
+                    project: ((d.filters && d.filters.project && d.filters.project[0]) || '').replace(/^\(no project\)$/, ''),
                     excerpt: excerptOf(d),
                   };
                 }),

@@ -13,26 +13,21 @@ import path from 'node:path';
 import type { ImageRef, Item, Session } from '../../lib/model/session.ts';
 import { publishableImage, type RasterType } from '../../lib/render/image-bytes.ts';
 import type { CollapseOptions } from '../../lib/render/output.ts';
-import { sourceName } from '../../lib/render/session-view.ts';
 import { CONTEXT_PREVIEW_CHARS } from '../../lib/render/view-model.ts';
 import { pageRedactor } from '../redaction.ts';
 import { getState, type BuildState } from '../state.ts';
-import { dayKey } from '../utils/dates.ts';
 import { href, paths } from '../utils/urls.ts';
 import type { Summary } from './archive.ts';
 import { archiveIndex, sessionRoutes } from './collection.ts';
 import { SessionLookAhead } from './prep-worker.ts';
 import { outputOf, prepareSession, type PrepOptions } from './session-prep.ts';
+import { searchFilters, type SearchFilters } from './search-filters.ts';
 
 export { scrubExcluded, sessionFacts } from './session-prep.ts';
 
 /** Raster types we turn into files; anything else (e.g. SVG) is not published. */
 const IMAGE_TYPES: Record<string, RasterType> = { png: 'png', jpeg: 'jpg', jpg: 'jpg', gif: 'gif', webp: 'webp', avif: 'avif' };
 const DATA_URL = /^data:image\/([a-z]+);base64,([A-Za-z0-9+/=\s]+)$/i;
-
-
-/** Pagefind filters of a session: one component writes them (SearchMeta.astro). */
-export type SearchFilters = Record<string, string[]>;
 
 /** Writes `bytes` under `<outDir>/<rel>` unless already there (content-addressed: same name, same bytes). */
 function writeOnce(outDir: string, rel: string, bytes: Buffer | string): boolean {
@@ -46,20 +41,6 @@ function writeOnce(outDir: string, rel: string, bytes: Buffer | string): boolean
 /** Site-relative path of a content-addressed asset: `_assets/<folder>/<sha256>.<ext>`. */
 export function assetPath(folder: string, bytes: Buffer | string, ext: string): string {
   return `_assets/${folder}/${createHash('sha256').update(bytes).digest('hex')}.${ext}`;
-}
-
-/** Search filter values for a session (must match the options the search page offers). */
-export function searchFilters(summary: Summary, timeZone: string): SearchFilters {
-  const key = dayKey(summary.startedAt, timeZone);
-  return {
-    project: [summary.project ?? 'none'],
-    model: summary.modelNames.length ? summary.modelNames : ['unknown'],
-    year: key ? [key.year] : ['undated'],
-    month: key ? [`${key.year}-${key.month}`] : ['undated'],
-    source: [sourceName(summary.source ?? 'unknown')],
-    archived: [summary.archived ? 'yes' : 'no'],
-    'has-failed-command': [summary.failedCommands > 0 ? 'yes' : 'no'],
-  };
 }
 
 /** The prepared page. */
