@@ -508,6 +508,16 @@
       timer = setTimeout(update, 150);
     }
     field.addEventListener('input', schedule);
+    // Arrow keys move from the field through the results and back (Enter opens the focused one).
+    box.addEventListener('keydown', function (e) {
+      if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+      var links = Array.prototype.slice.call(out.querySelectorAll('li > a'));
+      var at = links.indexOf(document.activeElement);
+      if (!links.length || (at < 0 && document.activeElement !== field)) return;
+      var next = e.key === 'ArrowDown' ? Math.min(at + 1, links.length - 1) : at - 1;
+      e.preventDefault();
+      (next < 0 ? field : links[next]).focus();
+    });
     filterSelects.concat(sortSelect ? [sortSelect] : []).forEach(function (/** @type {Element} */ s) {
       s.addEventListener('change', update);
     });

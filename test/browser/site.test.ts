@@ -212,6 +212,24 @@ describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) 
     expect(problems.errors).toEqual([]);
   });
 
+  it('moves from the search field to the results with the arrow keys, and opens one with Enter', async () => {
+    const { page, problems } = await watchedPage(context);
+    await page.goto(`${root()}index.html`);
+    await page.keyboard.press('/');
+    const dialog = page.locator('#search-dialog');
+    await dialog.locator('[data-search-input]').fill(DEEP_WORD);
+    await dialog.locator('[data-search-results] li a').first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-search-results]') !== null)).toBe(true);
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => document.activeElement?.matches('[data-search-input]'))).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/s/${DEEP_SESSION}/`), { timeout: 10_000 });
+    await page.close();
+    expect(problems.errors).toEqual([]);
+  });
+
   it('opens the search dialog from the header button', async () => {
     const { page } = await watchedPage(context);
     await page.goto(`${root()}s/${DEEP_SESSION}/index.html`);
