@@ -87,18 +87,19 @@ export function emptyCounts(): RecordCounts {
 }
 
 const RAW_LIMIT = 64 * 1024;
-/**
- * The command the user stopped when they interrupted a turn: its last command, when it began and
- * did not finish. Codex 0.169 records it as failed with exit code -1, no exit code a command
- * returns, and its output as a bare "aborted by user" (the corpus's interrupt-sigint session).
- */
-function markInterrupted(turn: Turn): void {
-  const command = turn.items.findLast((i) => i.kind === 'shell');
-  if (command && (command.exitCode === -1 || (command.exitCode === null && command.status === 'in_progress'))) command.status = 'interrupted';
-}
-
 /** Records that do not extend a turn without an end marker (`addItem`). */
 const BETWEEN_TURNS: ReadonlySet<Item['kind']> = new Set(['compaction', 'notice', 'context']);
+
+/**
+ * The command the user stopped when they interrupted a turn: the turn's last work, when it is a
+ * command that began and did not finish. Codex 0.169 records it as failed with exit code -1, no
+ * exit code a command returns, and its output as a bare "aborted by user" (the corpus's
+ * interrupt-sigint session). A command followed by more work ended before the interrupt.
+ */
+function markInterrupted(turn: Turn): void {
+  const last = turn.items.findLast((i) => i.kind !== 'aborted' && !BETWEEN_TURNS.has(i.kind));
+  if (last?.kind === 'shell' && (last.exitCode === -1 || (last.exitCode === null && last.status === 'in_progress'))) last.status = 'interrupted';
+}
 
 /** What a finished turn ends on, in files that do not mark the end (cutOffWithoutMarkers). */
 const FINISHED_ON: ReadonlySet<Item['kind']> = new Set(['assistant_message', 'aborted', 'error', 'compaction', 'rollback']);
