@@ -365,7 +365,8 @@
    * @param {Element} into @param {string} title
    */
   function appendTitle(into, title) {
-    var span = /(?<!`)(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g;
+    // No lookbehind: a classic script with one fails whole in browsers without it (Safari < 16.4).
+    var span = /(^|[^`])(`+)(?!`)([\s\S]*?[^`])\2(?!`)/g;
     var at = 0;
     /** @param {string} text @param {boolean} code */
     function add(text, code) {
@@ -376,15 +377,17 @@
       into.appendChild(c);
     }
     for (var m = span.exec(title); m; m = span.exec(title)) {
-      add(title.slice(at, m.index), false);
-      add(m[2] || '', true);
+      add(title.slice(at, m.index + (m[1] || '').length), false);
+      add(m[3] || '', true);
       at = m.index + m[0].length;
     }
     var rest = title.slice(at);
-    var open = rest.slice(-1) === '…' ? /(?<!`)`+(?!`)/.exec(rest) : null;
-    if (open && open.index + open[0].length < rest.length - 1) {
-      add(rest.slice(0, open.index), false);
-      add(rest.slice(open.index + open[0].length, -1), true);
+    var open = rest.slice(-1) === '…' ? /(^|[^`])(`+)(?!`)/.exec(rest) : null;
+    var from = open ? open.index + (open[1] || '').length : 0;
+    var ticks = open ? (open[2] || '').length : 0;
+    if (open && from + ticks < rest.length - 1) {
+      add(rest.slice(0, from), false);
+      add(rest.slice(from + ticks, -1), true);
       add('…', false);
     } else add(rest, false);
   }
