@@ -62,6 +62,8 @@ describe('shellStatus', () => {
     [{ exitCode: 2, status: 'completed' }, 'Failed, exit code 2', true],
     [{ exitCode: null, status: 'failed' }, 'Failed', true],
     [{ exitCode: null, status: 'declined' }, 'Declined', true],
+    // Stopped by the user: not a failure, whatever exit code was recorded (0.169: -1).
+    [{ exitCode: -1, status: 'interrupted' }, 'Interrupted', false],
     [{ exitCode: null, status: 'in_progress' }, 'Did not finish', false],
     [{ exitCode: null, status: null }, 'Exit code not recorded', false],
   ])('%o → %s', (patch, text, failed) => {

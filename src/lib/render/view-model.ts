@@ -239,7 +239,7 @@ export function agentMessageView(item: ItemOf<'agent_message'>) {
 /** Outcome of a shell command, in words (colour only repeats it). */
 export function shellStatus(item: ItemOf<'shell'>): { text: string; failed: boolean; state: string } {
   if (item.status === 'declined') return { text: 'Declined', failed: true, state: 'declined' };
-  if (item.status === 'interrupted') return { text: 'Interrupted', failed: false, state: 'unknown' };
+  if (item.status === 'interrupted') return { text: 'Interrupted', failed: false, state: 'stopped' };
   if (item.exitCode === 0) return { text: 'Succeeded, exit code 0', failed: false, state: 'ok' };
   if (item.exitCode !== null) return { text: `Failed, exit code ${item.exitCode}`, failed: true, state: 'failed' };
   if (item.status === 'failed') return { text: 'Failed', failed: true, state: 'failed' };
