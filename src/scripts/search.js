@@ -141,7 +141,7 @@
                 total: results.length,
                 hits: data.map(function (/** @type {any} */ d) {
                   return {
-                    url: d.url,
+                    url: urlOf(d),
                     title: (d.meta && d.meta.title) || d.url,
                     date: (d.meta && d.meta.date) || '',
                     // '(no project)' is a filter value (session-page.ts, NO_PROJECT), not a project.
@@ -187,6 +187,36 @@
       parts.push(shown.indexOf(i) >= 0 ? '<mark>' + word + '</mark>' : word);
     }
     return parts.join(' ');
+  }
+
+  /**
+   * Where a Pagefind result opens: the turn that holds the first match the page shows, when
+   * Pagefind knows it (its sub-results are the page's headings with an id: each turn's title),
+   * else the top of the session. A long session is otherwise read from the top to find the match.
+   * @param {any} d
+   */
+  function urlOf(d) {
+    var first = firstShown(d);
+    var subs = d.sub_results || [];
+    if (first === null) return d.url;
+    for (var i = 0; i < subs.length; i++) {
+      var sub = subs[i];
+      if (sub.anchor && (sub.locations || []).indexOf(first) >= 0 && sub.url) return sub.url;
+    }
+    return d.url;
+  }
+
+  /**
+   * The first match a page shows (a word index into `content`), or null: none, or the digest
+   * count unknown.
+   * @param {any} d
+   */
+  function firstShown(d) {
+    var count = Number(d.meta && d.meta.digest);
+    var locations = (d.locations || []).filter(function (/** @type {number} */ at) {
+      return at < d.word_count - count;
+    });
+    return count > 0 && locations.length ? Math.min.apply(null, locations) : null;
   }
 
   /** @param {string} text */
