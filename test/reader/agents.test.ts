@@ -48,3 +48,14 @@ describe('sub-agent calls in a session', () => {
     expect(close.reports).toBeUndefined();
   });
 });
+
+describe('subagentNotificationText', () => {
+  it('says which agent finished and what it said, as the 0.169 corpus writes it', async () => {
+    const { subagentNotificationText } = await import('../../src/lib/normalise/injected.ts');
+    const note = '<subagent_notification>\n{"agent_path":"01a2003c-63fc","status":{"completed":"Files: AGENTS.md, README.md, src/."}}\n</subagent_notification>';
+    expect(subagentNotificationText(note)).toBe('Sub-agent 01a2003c-63fc completed: Files: AGENTS.md, README.md, src/.');
+    expect(subagentNotificationText('<subagent_notification>{"agent_path":"a","status":"running"}</subagent_notification>')).toBe('Sub-agent a: running');
+    // Not the shape it knows: shown as written.
+    expect(subagentNotificationText('<subagent_notification>agent a is done</subagent_notification>')).toBe('<subagent_notification>agent a is done</subagent_notification>');
+  });
+});

@@ -15,6 +15,7 @@ import {
   injectedLabel,
   isMediaLabel,
   isSubagentNotification,
+  subagentNotificationText,
   isUserShellCommand,
   parseMailboxMessage,
   parseMediaLabel,
@@ -585,7 +586,7 @@ export class SessionBuilder {
           continue;
         }
         if (isSubagentNotification(t)) {
-          this.notice(line, at, 'sub-agent notification', t.trim());
+          this.notice(line, at, 'sub-agent notification', subagentNotificationText(t));
           continue;
         }
         const label = injectedLabel(t);

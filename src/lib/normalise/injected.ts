@@ -59,6 +59,30 @@ export function isSubagentNotification(text: string): boolean {
   return wrapped('<subagent_notification>', '</subagent_notification>')(text.trimStart());
 }
 
+/**
+ * A v1 sub-agent notification in words: `<subagent_notification>{"agent_path": id, "status":
+ * {"completed": text}}</subagent_notification>` (corpus 0.169.0) reads "Sub-agent <id>
+ * completed: <text>". Anything else is shown as it was written.
+ */
+export function subagentNotificationText(text: string): string {
+  const raw = text.trim();
+  const inner = raw.slice('<subagent_notification>'.length, raw.length - '</subagent_notification>'.length).trim();
+  let value: unknown;
+  try {
+    value = JSON.parse(inner);
+  } catch {
+    return raw;
+  }
+  if (typeof value !== 'object' || value === null) return raw;
+  const { agent_path: who, status } = value as { agent_path?: unknown; status?: unknown };
+  const agent = typeof who === 'string' && who ? `Sub-agent ${who}` : 'A sub-agent';
+  if (typeof status === 'string') return `${agent}: ${status}`;
+  if (typeof status !== 'object' || status === null) return raw;
+  const [state, detail] = Object.entries(status)[0] ?? [];
+  if (!state) return raw;
+  return typeof detail === 'string' && detail ? `${agent} ${state}: ${detail}` : `${agent} ${state}`;
+}
+
 /** Image/audio attachment labels (`<image name=[Image #1] path="…">`, `</image>`): not prose. */
 export function isMediaLabel(text: string): boolean {
   const t = text.trim();
