@@ -102,6 +102,23 @@ function markInterrupted(turn: Turn): void {
   if (last?.kind === 'shell' && (last.exitCode === -1 || (last.exitCode === null && last.status === 'in_progress'))) last.status = 'interrupted';
 }
 
+/**
+ * Codex 0.169 records the model's answer to its summarising prompt as an assistant message, and
+ * then the same text as the compaction's summary: the page showed the hand-off as a Codex reply
+ * and again in the compaction card. The message is left to the card when it comes right before
+ * it (context and notices aside) and says exactly what the summary says.
+ */
+function foldCompactionAnswers(turn: Turn): void {
+  for (let i = turn.items.length - 1; i >= 0; i--) {
+    const compaction = turn.items[i]!;
+    if (compaction.kind !== 'compaction' || !compaction.summary) continue;
+    let j = i - 1;
+    while (j >= 0 && BETWEEN_TURNS.has(turn.items[j]!.kind)) j--;
+    const answer = turn.items[j];
+    if (answer?.kind === 'assistant_message' && answer.text.trim() === compaction.summary.trim()) turn.items.splice(j, 1);
+  }
+}
+
 /** What a finished turn ends on, in files that do not mark the end (cutOffWithoutMarkers). */
 const FINISHED_ON: ReadonlySet<Item['kind']> = new Set(['assistant_message', 'aborted', 'error', 'compaction', 'rollback']);
 const COMPACTION_PREFIX = /^Another language model started to solve this problem and produced a summary[^\n]*\n?/;
@@ -1281,6 +1298,7 @@ export class SessionBuilder {
     const cutOff = last !== undefined && this.cutOffWithoutMarkers(last);
     if (cutOff) last.turn.status = 'incomplete';
     for (const draft of this.turns) if (draft.turn.status === 'aborted') markInterrupted(draft.turn);
+    for (const draft of this.turns) foldCompactionAnswers(draft.turn);
     const items = this.turns.flatMap((d) => d.turn.items);
     shareNicknames(items);
     dropRepeatedReports(items);
