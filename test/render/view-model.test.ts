@@ -160,6 +160,16 @@ describe('session views', () => {
     expect(headerView({ ...SESSION, generation: 3 }).resumeCommand).toBe('codex resume 019a0000-0000-7000-8000-000000000001');
   });
 
+  test('names the session it came from by its title when the archive has it, by its id otherwise', () => {
+    const titleForSession = (id: string) => (id === '019a0000-0000-7000-8000-0000000000aa' ? 'Fix `parseLine` <now>' : null);
+    const view = headerView(SESSION, { hrefForSession: (id) => `../${id}/index.html`, titleForSession });
+    expect(view.lineage[0]).toMatchObject({ term: 'Forked from', html: 'Fix <code>parseLine</code> &lt;now&gt;', href: '../019a0000-0000-7000-8000-0000000000aa/index.html' });
+    expect(view.lineage[0]!.code).toBeUndefined();
+    expect(headerView(SESSION).lineage[0]).toMatchObject({ html: '019a0000-0000-7000-8000-0000000000aa', code: true });
+    const inherited = turnGroups(SESSION, undefined, titleForSession).find((g) => g.inherited);
+    expect(inherited && 'summaryHtml' in inherited ? inherited.summaryHtml : null).toBe('Inherited from “Fix <code>parseLine</code> &lt;now&gt;” (1 turn)');
+  });
+
   test('a session cut off says how long it ran at least, and is badged possibly incomplete', () => {
     const whole = headerView({ ...SESSION, durationMs: 93, incomplete: false });
     expect(whole.facts.find((f) => f.term === 'Duration')!.html).toBe('93 ms');

@@ -18,7 +18,7 @@ import { pageRedactor } from '../redaction.ts';
 import { getState, type BuildState } from '../state.ts';
 import { href, paths } from '../utils/urls.ts';
 import type { Summary } from './archive.ts';
-import { archiveIndex, sessionRoutes } from './collection.ts';
+import { archiveIndex, sessionRoutes, sessionTitles } from './collection.ts';
 import { SessionLookAhead } from './prep-worker.ts';
 import { outputOf, prepareSession, type PrepOptions } from './session-prep.ts';
 import { searchFilters, type SearchFilters } from './search-filters.ts';
@@ -50,6 +50,8 @@ export interface SessionPage {
   /** This page's site path (`s/<slug>/`). */
   here: string;
   hrefForSession: (id: string) => string | null;
+  /** The title of another session of the archive (the one this session was forked from, or its parent). */
+  titleForSession: (id: string) => string | null;
   imageSrc: (image: ImageRef) => string | null;
   largeOutputHref: (item: Item) => string | null;
   contextHref: (item: Extract<Item, { kind: 'context' }>) => string | null;
@@ -131,6 +133,7 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
 
   knownIds ??= archiveIndex().then((index) => new Set(index.sessions.map((s) => s.id)));
   const known = await knownIds;
+  const titles = await sessionTitles();
   const outDir = state.outDir;
   const building = state.command === 'build';
 
@@ -195,6 +198,8 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
       lookups[id] = known.has(id);
       return known.has(id) ? href(here, paths.session(id)) : null;
     },
+    // Only the sessions a page came from are named by title; their titles are in its cacheKey.
+    titleForSession: (id) => titles.get(id) ?? null,
     imageSrc,
     largeOutputHref,
     contextHref,

@@ -9,6 +9,8 @@ import { formatDateTime, formatDuration, formatTokens, machineTime, plural, shor
 
 /** Decides the URL of another session's page, or null when the archive does not have it. */
 export type HrefForSession = (id: string) => string | null;
+/** The title of another session of the archive, or null. */
+export type TitleForSession = (id: string) => string | null;
 
 /** One fact in the header's definition list. */
 export interface Fact {
@@ -53,8 +55,16 @@ export function sourceName(source: string): string {
 }
 
 /** The session header. */
-export function headerView(session: Session, options: { hrefForSession?: HrefForSession; project?: string | null } = {}) {
+export function headerView(
+  session: Session,
+  options: { hrefForSession?: HrefForSession; titleForSession?: TitleForSession; project?: string | null } = {},
+) {
   const href = options.hrefForSession ?? (() => null);
+  // The session this one came from, by its title when the archive has it, else by its id.
+  const from = (term: string, id: string): Fact => {
+    const title = options.titleForSession?.(id) ?? null;
+    return title ? { term, html: titleHtml(title), href: href(id) } : { term, html: safeText(id), href: href(id), code: true };
+  };
   const facts: Fact[] = [];
   const started = machineTime(session.startedAt);
   if (session.startedAt) {
@@ -84,8 +94,8 @@ export function headerView(session: Session, options: { hrefForSession?: HrefFor
 
   const lineage: Fact[] = [];
   const { lineage: l } = session;
-  if (l.forkedFrom) lineage.push({ term: 'Forked from', html: safeText(l.forkedFrom), href: href(l.forkedFrom), code: true });
-  if (l.parent) lineage.push({ term: 'Parent session', html: safeText(l.parent), href: href(l.parent), code: true });
+  if (l.forkedFrom) lineage.push(from('Forked from', l.forkedFrom));
+  if (l.parent) lineage.push(from('Parent session', l.parent));
   if (l.nickname) lineage.push({ term: 'Agent', html: safeText(l.nickname) });
   if (l.role) lineage.push({ term: 'Role', html: safeText(l.role) });
   if (l.agentPath) lineage.push({ term: 'Agent path', html: safeText(l.agentPath), code: true });
@@ -169,8 +179,14 @@ export function itemSegments(items: readonly Item[]): ItemSegment[] {
 /** Turns in display order, consecutive inherited (fork-copied) turns grouped to fold together. */
 export type TurnGroup = { inherited: false; turns: Turn[] } | { inherited: true; turns: Turn[]; summaryHtml: string; href: string | null };
 
+/** "“Title”" of the session turns were copied from, or its id. */
+function inheritedFrom(id: string, titleForSession?: TitleForSession): string {
+  const title = titleForSession?.(id) ?? null;
+  return title ? `“${titleHtml(title)}”` : safeText(id);
+}
+
 /** Groups turns so inherited runs can be folded under "Inherited from …". */
-export function turnGroups(session: Session, hrefForSession?: HrefForSession): TurnGroup[] {
+export function turnGroups(session: Session, hrefForSession?: HrefForSession, titleForSession?: TitleForSession): TurnGroup[] {
   const groups: TurnGroup[] = [];
   for (const turn of session.turns) {
     const last = groups[groups.length - 1];
@@ -181,7 +197,7 @@ export function turnGroups(session: Session, hrefForSession?: HrefForSession): T
       groups.push({
         inherited: true,
         turns: [turn],
-        summaryHtml: safeText(from ? `Inherited from ${from}` : 'Inherited from the parent session'),
+        summaryHtml: from ? `Inherited from ${inheritedFrom(from, titleForSession)}` : 'Inherited from the parent session',
         href: from ? (hrefForSession?.(from) ?? null) : null,
       });
     } else {
