@@ -69,9 +69,25 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** A sub-agent's nickname by thread id, from a session's agent tree (its own file names it). */
+export function agentNames(related: Related | null | undefined): (threadId: string) => string | null {
+  const names = new Map<string, string>();
+  const walk = (list: RelatedSession[]) => {
+    for (const r of list) {
+      if (r.nickname) names.set(r.id, r.nickname);
+      walk(r.children);
+    }
+  };
+  walk(related?.subagents ?? []);
+  return (threadId) => names.get(threadId) ?? null;
+}
+
 /** A stable digest of a session's related entries, for page cache keys: a new child re-renders the parent. */
 export function relatedDigest(related: Related | null | undefined): string {
   if (!related) return '';
-  const walk = (list: RelatedSession[]): string => list.map((r) => `${r.id}:${r.title}(${walk(r.children)})`).join(',');
+  // Everything the page shows of them: titles in its header, nicknames and roles there and on its
+  // sub-agent cards.
+  const walk = (list: RelatedSession[]): string =>
+    list.map((r) => JSON.stringify([r.id, r.title, r.nickname, r.role, r.agentPath]) + `(${walk(r.children)})`).join(',');
   return `f[${walk(related.forks)}]s[${walk(related.subagents)}]`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relatedDigest, relatedSessions } from '../../src/lib/lineage.ts';
+import { agentNames, relatedDigest, relatedSessions } from '../../src/lib/lineage.ts';
 
 const s = (id: string, lineage: { parent?: string; forkedFrom?: string; nickname?: string; role?: string }, startedAt = '2026-01-01T00:00:00.000Z') => ({
   id,
@@ -36,5 +36,17 @@ describe('related sessions', () => {
     const after = relatedDigest(relatedSessions([s('p', {}), s('c1', { parent: 'p' }), s('c2', { parent: 'p' })]).get('p'));
     expect(before).not.toBe(after);
     expect(relatedDigest(undefined)).toBe('');
+  });
+
+  it('changes its digest when a child is named otherwise, since the parent shows the name', () => {
+    const named = (nickname: string) => relatedDigest(relatedSessions([s('p', {}), s('c1', { parent: 'p', nickname })]).get('p'));
+    expect(named('Ada')).not.toBe(named('Bo'));
+  });
+
+  it('names the sub-agents of a tree by thread id, nested ones too', () => {
+    const index = relatedSessions([s('root', {}), s('a', { parent: 'root', nickname: 'Ada' }), s('a1', { parent: 'a', nickname: 'Cy' }), s('b', { parent: 'root' })]);
+    const name = agentNames(index.get('root'));
+    expect(['a', 'a1', 'b', 'zz'].map(name)).toEqual(['Ada', 'Cy', null, null]);
+    expect(agentNames(undefined)('a')).toBeNull();
   });
 });

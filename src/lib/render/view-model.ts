@@ -32,6 +32,8 @@ export interface RenderContext {
    * instructions repeat in every session, so one content-addressed file serves them all).
    */
   contextHref?: (item: ItemOf<'context'>) => string | null;
+  /** The nickname of a sub-agent this session spawned, from its own file (v2 spawns name none). */
+  agentName?: (threadId: string) => string | null;
 }
 
 /** Label per kind (each kind's decorative icon is drawn by session.css: `.kind-… > header::before`). */
@@ -423,7 +425,7 @@ export function subAgentView(item: ItemOf<'subagent'>, ctx: RenderContext) {
     promptHtml: item.prompt ? renderMarkdown(item.prompt) : null,
     argsHtml: hasArguments(item.arguments) ? jsonOrTextHtml(item.arguments) : null,
     agents: item.agents.map((a) => ({
-      nameHtml: safeText(a.nickname ?? a.threadId ?? 'unnamed agent'),
+      nameHtml: safeText(a.nickname ?? (a.threadId ? ctx.agentName?.(a.threadId) : null) ?? a.threadId ?? 'unnamed agent'),
       roleHtml: a.role ? safeText(a.role) : null,
       pathHtml: a.path ? safeText(a.path) : null,
       statusText: a.status === null ? null : (AGENT_STATUS[a.status] ?? a.status),
@@ -432,7 +434,7 @@ export function subAgentView(item: ItemOf<'subagent'>, ctx: RenderContext) {
     // Each agent's final message as the markdown it is; the JSON it came in stays, folded.
     reports: (item.reports ?? []).map((r) => {
       const agent = item.agents.find((a) => a.threadId !== null && a.threadId === r.threadId);
-      const who = agent?.nickname ?? r.threadId ?? 'the agent';
+      const who = agent?.nickname ?? (r.threadId ? ctx.agentName?.(r.threadId) : null) ?? r.threadId ?? 'the agent';
       return { headingText: `${r.status === 'errored' ? 'Error from' : 'Report from'} ${who}`, html: renderMarkdown(r.text) };
     }),
     output: outputView(item.output, { format: 'plain', collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null, line: item.line }),
