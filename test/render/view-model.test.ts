@@ -29,6 +29,16 @@ describe('subAgentView', () => {
     const view = subAgentView({ ...ITEMS.subagent, agents: statuses.map((status) => ({ ...agent, status })) }, {});
     expect(view.agents.map((a) => a.statusText)).toEqual(['starting', 'shut down', 'not found', 'running', 'hibernating', null]);
   });
+
+  test('names an agent the call does not name as the archive does, and by its id otherwise', () => {
+    const agent = { threadId: 't-1', nickname: null, role: null, path: '/root/check', status: null };
+    const item = { ...ITEMS.subagent, agents: [agent], reports: [{ threadId: 't-1', status: 'completed', text: '**done**' }] };
+    const named = subAgentView(item, { agentName: (id) => (id === 't-1' ? 'Herschel' : null) });
+    expect(named.agents[0]!.nameHtml).toBe('Herschel');
+    expect(named.reports[0]!.headingText).toBe('Report from Herschel');
+    expect(named.reports[0]!.html).toContain('<strong>done</strong>');
+    expect(subAgentView(item, {}).agents[0]!.nameHtml).toBe('t-1');
+  });
 });
 
 describe('contextView', () => {
