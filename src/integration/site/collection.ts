@@ -37,16 +37,13 @@ export async function sessionCacheKey(summary: Summary): Promise<string | undefi
   // Pages linked ahead must all be in place before any page renders (incremental.ts, startPlacing).
   await state.incremental.placed();
   if (!summary.digest) return undefined;
-  const index = await archiveIndex();
-  knownIds ??= new Set(index.sessions.map((s) => s.id));
   excludedKey ??= hashOf([...state.excludedIds].sort());
   // A new fork or sub-agent changes the parent's header, so it is part of the parent's key; the
   // title of the session it came from is in its own header, so that is part of its key.
   const titles = await sessionTitles();
   const from = [summary.lineage?.forkedFrom, summary.lineage?.parent].map((id) => (id ? (titles.get(id) ?? null) : null));
   const base = hashOf([state.outputKey, excludedKey, summary.digest, relatedDigest(await relatedFor(summary.id)), from]);
-  const known = knownIds;
-  const key = state.incremental.sessionKey(summary.id, base, (id) => known.has(id));
+  const key = state.incremental.sessionKey(summary.id, base, (id) => titles.has(id));
   // A reused page is linked from the published site now, so Astro does not copy it (incremental.ts).
   await state.incremental.placeReused(summary.id, paths.session(summary.id));
   return key;
@@ -103,11 +100,13 @@ export async function relatedFor(id: string): Promise<Related | null> {
 }
 
 let related: Promise<Map<string, Related>> | null = null;
-let knownIds: Set<string> | null = null;
 let titlesById: Promise<Map<string, string>> | null = null;
 let excludedKey: string | null = null;
 
-/** Every session's title by id: a fork names the session it came from by its title. */
+/**
+ * Every session of the archive by id, with its title: which sessions have a page to link to, and
+ * what a fork or sub-agent calls the session it came from.
+ */
 export function sessionTitles(): Promise<Map<string, string>> {
   titlesById ??= archiveIndex().then((index) => new Map(index.sessions.map((s) => [s.id, s.title])));
   return titlesById;

@@ -18,7 +18,7 @@ import { pageRedactor } from '../redaction.ts';
 import { getState, type BuildState } from '../state.ts';
 import { href, paths } from '../utils/urls.ts';
 import type { Summary } from './archive.ts';
-import { archiveIndex, sessionRoutes, sessionTitles } from './collection.ts';
+import { sessionRoutes, sessionTitles } from './collection.ts';
 import { SessionLookAhead } from './prep-worker.ts';
 import { outputOf, prepareSession, type PrepOptions } from './session-prep.ts';
 import { searchFilters, type SearchFilters } from './search-filters.ts';
@@ -60,7 +60,6 @@ export interface SessionPage {
   filters: SearchFilters;
 }
 
-let knownIds: Promise<Set<string>> | null = null;
 
 /** What preparation needs of this build's options. */
 function prepOptions(state: BuildState): PrepOptions {
@@ -131,8 +130,6 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
   };
   const lookups: Record<string, boolean> = {};
 
-  knownIds ??= archiveIndex().then((index) => new Set(index.sessions.map((s) => s.id)));
-  const known = await knownIds;
   const titles = await sessionTitles();
   const outDir = state.outDir;
   const building = state.command === 'build';
@@ -195,8 +192,8 @@ export async function loadSessionPage(summary: Summary): Promise<SessionPage> {
     summary,
     here,
     hrefForSession: (id) => {
-      lookups[id] = known.has(id);
-      return known.has(id) ? href(here, paths.session(id)) : null;
+      lookups[id] = titles.has(id);
+      return titles.has(id) ? href(here, paths.session(id)) : null;
     },
     // Only the sessions a page came from are named by title; their titles are in its cacheKey.
     titleForSession: (id) => titles.get(id) ?? null,
