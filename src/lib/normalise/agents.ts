@@ -94,11 +94,20 @@ export function agentsInResult(output: string | null, addressed: string | null):
 }
 
 /**
+ * Once a session is read: its sub-agent calls share what any of them learnt (nicknames) and do
+ * not repeat a report an earlier call carried.
+ */
+export function settleAgentCalls(items: readonly Item[]): void {
+  shareNicknames(items);
+  dropRepeatedReports(items);
+}
+
+/**
  * Nicknames known anywhere in the session, given to every call that addressed the same agent:
  * `wait_agent` and `close_agent` name agents by thread id only, and the spawn's result or a
  * collab record gave the name ("Noether").
  */
-export function shareNicknames(items: readonly Item[]): void {
+function shareNicknames(items: readonly Item[]): void {
   const names = new Map<string, string>();
   for (const item of items) {
     if (item.kind !== 'subagent') continue;
@@ -115,7 +124,7 @@ export function shareNicknames(items: readonly Item[]): void {
  * A report an earlier call already carried is not repeated: `close_agent` returns the final
  * message `wait_agent` returned before it (its result, as recorded, keeps it).
  */
-export function dropRepeatedReports(items: readonly Item[]): void {
+function dropRepeatedReports(items: readonly Item[]): void {
   const seen = new Set<string>();
   for (const item of items) {
     if (item.kind !== 'subagent' || !item.reports) continue;

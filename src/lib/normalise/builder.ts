@@ -8,7 +8,7 @@
  * `turn_aborted`.
  */
 import type { Diagnostic, ImageRef, Item, Session, TokenUsage, Turn } from '../model/session.ts';
-import { agentsInResult, collabAgents, dropRepeatedReports, mergeAgents, shareNicknames } from './agents.ts';
+import { agentsInResult, collabAgents, mergeAgents, settleAgentCalls } from './agents.ts';
 import { filesFromChangeMap } from './apply-patch.ts';
 import {
   developerLabel,
@@ -186,6 +186,8 @@ export class SessionBuilder {
   private idPrefix = '';
   /** In paginated sub-agent files, ordinals below this are inherited parent context. */
   private subagentStartOrdinal: number | null = null;
+  /** Whether any multi-agent call was read (finish settles them together). */
+  private agentCalls = false;
 
   constructor(input: BuilderInput) {
     this.input = input;
@@ -776,6 +778,7 @@ export class SessionBuilder {
       ]
         .map((v) => str(v))
         .filter((v): v is string => !!v);
+      this.agentCalls = true;
       this.registerCall(callId, {
         ...b,
         kind: 'subagent',
@@ -1299,9 +1302,8 @@ export class SessionBuilder {
     if (cutOff) last.turn.status = 'incomplete';
     for (const draft of this.turns) if (draft.turn.status === 'aborted') markInterrupted(draft.turn);
     for (const draft of this.turns) foldCompactionAnswers(draft.turn);
-    const items = this.turns.flatMap((d) => d.turn.items);
-    shareNicknames(items);
-    dropRepeatedReports(items);
+    // Most sessions spawn no agent: no pass over all their items for that.
+    if (this.agentCalls) settleAgentCalls(this.turns.flatMap((d) => d.turn.items));
 
     let previous: TokenUsage | null = null;
     for (const draft of this.turns) {
