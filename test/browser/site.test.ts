@@ -58,6 +58,21 @@ const modes = [
 describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) => {
   const fromDisk = name.startsWith('from file');
 
+  /** The search page with `words` typed into it. */
+  async function searchPage(words: string) {
+    const watched = await watchedPage(context);
+    await watched.page.goto(`${root()}search/index.html`);
+    await watched.page.locator('main [data-search-input]').fill(words);
+    return watched;
+  }
+
+  /** Closes the page and checks it broke no CSP rule and threw nothing. */
+  async function closeClean({ page, problems }: Awaited<ReturnType<typeof watchedPage>>) {
+    await page.close();
+    expect(problems.csp).toEqual([]);
+    expect(problems.errors).toEqual([]);
+  }
+
   it('lays out diff rows without cell classes or end tags: four columns, numbers in a gutter', async () => {
     const { page } = await watchedPage(context);
     const withPatch = [...kinds].find(([, k]) => k.has('patch'))![0];
@@ -117,38 +132,31 @@ describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) 
   });
 
   it('publishes and indexes nothing of the middle of an output that a page leaves out', async () => {
-    const { page, problems } = await watchedPage(context);
-    await page.goto(`${root()}search/index.html`);
-    await page.locator('main [data-search-input]').fill(UNSHOWN_WORD);
+    const watched = await searchPage(UNSHOWN_WORD);
+    const { page } = watched;
     const status = page.locator('main [data-search-status]');
     await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/^No /);
     expect(await page.locator('main [data-search-results] li').count()).toBe(0);
     // The word the same output shows near its end is found (the search did run).
     await page.locator('main [data-search-input]').fill(DEEP_WORD);
     await page.locator('main [data-search-results] li a').first().waitFor({ timeout: 15_000 });
-    await page.close();
-    expect(problems.csp).toEqual([]);
-    expect(problems.errors).toEqual([]);
+    await closeClean(watched);
   });
 
   it('names the word when only the hidden word list of a page matched', async () => {
     // "typescript" is only the language of a code fence in the November 2026 session: the page
     // shows the code, not the word, so no excerpt of the page can hold it.
-    const { page, problems } = await watchedPage(context);
-    await page.goto(`${root()}search/index.html`);
-    await page.locator('main [data-search-input]').fill('typescript');
+    const watched = await searchPage('typescript');
+    const { page } = watched;
     const hit = page.locator('main [data-search-results] li', { has: page.locator(`a[href*="s/${FENCE_SESSION}/"]`) });
     await hit.waitFor({ timeout: 15_000 });
     if (!fromDisk) expect(await hit.locator('p').innerHTML()).toBe('Found in this session: <mark>typescript</mark>');
-    await page.close();
-    expect(problems.csp).toEqual([]);
-    expect(problems.errors).toEqual([]);
+    await closeClean(watched);
   });
 
   it('shows the code spans of a title as code, in search results and on the page alike', async () => {
-    const { page, problems } = await watchedPage(context);
-    await page.goto(`${root()}search/index.html`);
-    await page.locator('main [data-search-input]').fill('regex');
+    const watched = await searchPage('regex');
+    const { page } = watched;
     const link = page.locator('main [data-search-results] li a', { hasText: 'Write a regex' }).first();
     await link.waitFor({ timeout: 15_000 });
     // The demo title is cut inside its second span ("…like `2026-04-02T19:58:4…"): both halves
@@ -160,9 +168,7 @@ describe.skipIf(skipBrowser).each(modes)('demo archive $name', ({ name, root }) 
     await page.waitForURL((url) => url.pathname.includes('/s/'), { timeout: 10_000 });
     expect(await page.locator('h1 code').allTextContents()).toEqual(inResult);
     expect(await page.title()).toMatch(/^Write a regex that matches ISO 8601 dates like 2026-04-02 and/);
-    await page.close();
-    expect(problems.csp).toEqual([]);
-    expect(problems.errors).toEqual([]);
+    await closeClean(watched);
   });
 
   it('narrows results with a filter and sorts by date', async () => {
