@@ -46,6 +46,8 @@ describe('sub-agent calls in a session', () => {
     const close = calls.find((c) => c.tool === 'close_agent')!;
     expect(close.output).toContain('previous_status');
     expect(close.reports).toBeUndefined();
+    // Every call's result was read into its card, so the page folds the JSON.
+    expect(calls.map((c) => c.resultRead)).toEqual([true, true, true]);
   });
 });
 

@@ -38,6 +38,10 @@ describe('subAgentView', () => {
     expect(named.reports[0]!.headingText).toBe('Report from Herschel');
     expect(named.reports[0]!.html).toContain('<strong>done</strong>');
     expect(subAgentView(item, {}).agents[0]!.nameHtml).toBe('t-1');
+    // The JSON the card has put in words is folded; a result it could not read is shown open.
+    expect(named.outputFolded).toBe(true);
+    expect(subAgentView({ ...item, reports: undefined, resultRead: true }, {}).outputFolded).toBe(true);
+    expect(subAgentView({ ...item, reports: undefined }, {}).outputFolded).toBe(false);
   });
 });
 

@@ -183,6 +183,8 @@ export const SubAgentItem = z.object({
    * `close_agent`'s `previous_status`): the final message of each one that completed or errored.
    */
   reports: z.array(z.object({ threadId: z.string().nullable(), status: z.string(), text: z.string() })).optional(),
+  /** Set when the call's JSON result was read into `agents` and `reports` (the page then folds it). */
+  resultRead: z.boolean().optional(),
 });
 
 /** A message between agents of one multi-agent tree (v2 `agent_message`, mailbox JSON). */

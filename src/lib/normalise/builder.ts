@@ -918,6 +918,7 @@ export class SessionBuilder {
             const found = agentsInResult(out, item.agents.length === 1 ? item.agents[0]!.threadId : null);
             mergeAgents(item, found.agents);
             if (found.reports.length > 0) item.reports = found.reports;
+            if (found.agents.length > 0 || found.reports.length > 0) item.resultRead = true;
             break;
           }
           case 'plan':

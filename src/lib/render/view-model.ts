@@ -437,6 +437,8 @@ export function subAgentView(item: ItemOf<'subagent'>, ctx: RenderContext) {
       const who = agent?.nickname ?? (r.threadId ? ctx.agentName?.(r.threadId) : null) ?? r.threadId ?? 'the agent';
       return { headingText: `${r.status === 'errored' ? 'Error from' : 'Report from'} ${who}`, html: renderMarkdown(r.text) };
     }),
+    // What the card already says in words (agents, statuses, reports) stays, folded, as recorded.
+    outputFolded: item.resultRead === true || (item.reports?.length ?? 0) > 0,
     output: outputView(item.output, { format: 'plain', collapse: ctx.collapse, fullHref: ctx.largeOutputHref?.(item) ?? null, line: item.line }),
   };
 }
